@@ -13,7 +13,7 @@ type Change struct {
 type AuditEntry struct {
 	ID         ID
 	ActorID    *ID    // nil for the system (seeding) or an unknown login
-	ActorEmail string // read-only, joined for display
+	ActorEmail string // copied when written, so the trail stays readable after a delete
 	Action     string // e.g. "customer.create", "contract.sign", "user.deactivate"
 	Entity     string // "user", "customer", "contract", "payment", "event", "session"
 	EntityID   ID
