@@ -1,0 +1,482 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/epic-events/crm/internal/domain"
+)
+
+// Users manages the collaborators: management creates, updates, deactivates,
+// reactivates and deletes them and resets their passwords (permission user.manage).
+//
+// Reading is wider, by design: collaborators are not in PRODUCT.md's matrix, but
+// every screen shows who looks after a customer or supports an event, and the
+// pick lists (reassign a customer, assign support) need names. So any logged-in
+// collaborator who may read the CRM sees the ACTIVE collaborators' name, email,
+// employee number and role; only management sees deactivated collaborators and
+// the login state (failed logins, lock). No one ever gets a password hash back.
+type Users struct {
+	base
+	hasher PasswordHasher
+}
+
+// NewUsers returns the Users service; hasher hashes the passwords it sets.
+func NewUsers(d Deps, hasher PasswordHasher) *Users {
+	return &Users{base: newBase(d), hasher: hasher}
+}
+
+// NewUser is what creating a collaborator takes.
+type NewUser struct {
+	FullName       string
+	Email          string
+	Role           domain.Role
+	EmployeeNumber string // empty: the next free one, e.g. "EE-0008"
+	Password       string // the initial password, under the password policy
+}
+
+// UserChanges is an update of a collaborator: a field left empty keeps its value
+// (none of them may be empty). Version is the one the caller read: the update is
+// refused with a conflict when someone changed the collaborator since.
+type UserChanges struct {
+	FullName string
+	Email    string
+	Role     domain.Role
+	Version  int64
+}
+
+// Create adds a collaborator, active, and returns them.
+func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Collaborator, error) {
+	if err := s.authorizeManage(actor, "create collaborators"); err != nil {
+		return domain.Collaborator{}, err
+	}
+	u := domain.Collaborator{
+		EmployeeNumber: strings.TrimSpace(in.EmployeeNumber),
+		FullName:       strings.TrimSpace(in.FullName),
+		Email:          domain.NormalizeEmail(in.Email),
+		Role:           in.Role,
+		Active:         true,
+	}
+	fe := domain.FieldErrors{}
+	fe.Check("full_name", domain.ValidateName(u.FullName))
+	fe.Check("email", domain.ValidateEmail(u.Email))
+	fe.Check("role", validateRole(u.Role))
+	if u.EmployeeNumber != "" {
+		fe.Check("employee_number", domain.ValidateEmployeeNumber(u.EmployeeNumber))
+	}
+	fe.Check("password", domain.ValidatePassword(in.Password, u.Email))
+	if err := fe.Err(); err != nil {
+		return domain.Collaborator{}, err
+	}
+	// Hash before the transaction: argon2id is slow on purpose, and a transaction
+	// held open meanwhile would block every other writer on SQLite.
+	hash, err := s.hasher.Hash(in.Password)
+	if err != nil {
+		s.reportInternal(ctx, actor, err)
+		return domain.Collaborator{}, fmt.Errorf("create user: hash password: %w", err)
+	}
+	u.PasswordHash = hash
+	err = s.tx(ctx, actor, func(r Repos) error {
+		if u.EmployeeNumber == "" {
+			n, err := r.NextEmployeeNumber(ctx)
+			if err != nil {
+				return fmt.Errorf("create user: employee number: %w", err)
+			}
+			u.EmployeeNumber = n
+		}
+		if err := r.CreateUser(ctx, &u); err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		var c changeSet
+		c.add("employee_number", "", u.EmployeeNumber)
+		c.add("full_name", "", u.FullName)
+		c.add("email", "", u.Email)
+		c.add("role", "", string(u.Role))
+		c.add("active", "", "true")
+		return s.audit(ctx, r, actor, "user.create", "user", u.ID, c)
+	})
+	if err != nil {
+		return domain.Collaborator{}, err
+	}
+	s.report.Event(ctx, "user.create", actor.user(), userEventData(u))
+	return public(u), nil
+}
+
+// Update changes a collaborator's name, email or role. A manager may not take
+// their own management role away (another manager must), and a collaborator who
+// still looks after customers (sales) or supports events (support) keeps their
+// role until those are reassigned: their records would be left with a contact of
+// the wrong department otherwise.
+func (s *Users) Update(ctx context.Context, actor Actor, id domain.ID, in UserChanges) (domain.Collaborator, error) {
+	if err := s.authorizeManage(actor, "update collaborators"); err != nil {
+		return domain.Collaborator{}, err
+	}
+	fe := domain.FieldErrors{}
+	name, email := strings.TrimSpace(in.FullName), domain.NormalizeEmail(in.Email)
+	if in.FullName != "" {
+		fe.Check("full_name", domain.ValidateName(name))
+	}
+	if in.Email != "" {
+		fe.Check("email", domain.ValidateEmail(email))
+	}
+	if in.Role != "" {
+		fe.Check("role", validateRole(in.Role))
+		if id == actor.ID && in.Role != actor.Role && actor.Role == domain.RoleManagement {
+			fe.Add("role", "you may not remove your own management role: ask another manager")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return domain.Collaborator{}, err
+	}
+	var u domain.Collaborator
+	var changes changeSet
+	err := s.tx(ctx, actor, func(r Repos) error {
+		var err error
+		if u, err = r.GetUser(ctx, id); err != nil {
+			return fmt.Errorf("update user %d: %w", id, err)
+		}
+		if u.Version != in.Version {
+			return domain.ErrStale
+		}
+		if name != "" {
+			changes.add("full_name", u.FullName, name)
+			u.FullName = name
+		}
+		if email != "" {
+			changes.add("email", u.Email, email)
+			u.Email = email
+		}
+		if in.Role != "" && in.Role != u.Role {
+			if err := roleChangeAllowed(ctx, r, u); err != nil {
+				return err
+			}
+			changes.add("role", string(u.Role), string(in.Role))
+			u.Role = in.Role
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		if err := r.UpdateUser(ctx, &u); err != nil {
+			return fmt.Errorf("update user %d: %w", id, err)
+		}
+		return s.audit(ctx, r, actor, "user.update", "user", u.ID, changes)
+	})
+	if err != nil {
+		return domain.Collaborator{}, err
+	}
+	if len(changes) > 0 {
+		data := userEventData(u)
+		data["fields"] = changedFields(changes)
+		s.report.Event(ctx, "user.update", actor.user(), data)
+	}
+	return s.visible(actor, u), nil
+}
+
+// roleChangeAllowed refuses to move a collaborator out of the department whose
+// records they still hold.
+func roleChangeAllowed(ctx context.Context, r Repos, u domain.Collaborator) error {
+	h, err := r.UserHoldings(ctx, u.ID)
+	if err != nil {
+		return fmt.Errorf("holdings of user %d: %w", u.ID, err)
+	}
+	var parts []string
+	if u.Role == domain.RoleSales && len(h.Customers) > 0 {
+		parts = append(parts, "still looks after "+listRefs(h.Customers, "customer"))
+	}
+	if u.Role == domain.RoleSupport && len(h.Events) > 0 {
+		parts = append(parts, "still supports "+listRefs(h.Events, "event"))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return domain.Errorf(domain.CodeConflict, "%s %s; reassign them before changing the role",
+		u.FullName, strings.Join(parts, "; "))
+}
+
+// Deactivate stops a collaborator from logging in and ends their open sessions
+// at once. What they look after stays theirs until reassigned. A manager may not
+// deactivate themselves. Deactivating an inactive collaborator changes nothing.
+func (s *Users) Deactivate(ctx context.Context, actor Actor, id domain.ID) (domain.Collaborator, error) {
+	return s.setActive(ctx, actor, id, false)
+}
+
+// Reactivate lets a deactivated collaborator log in again.
+func (s *Users) Reactivate(ctx context.Context, actor Actor, id domain.ID) (domain.Collaborator, error) {
+	return s.setActive(ctx, actor, id, true)
+}
+
+func (s *Users) setActive(ctx context.Context, actor Actor, id domain.ID, active bool) (domain.Collaborator, error) {
+	action, what := "user.reactivate", "reactivate collaborators"
+	if !active {
+		action, what = "user.deactivate", "deactivate collaborators"
+	}
+	if err := s.authorizeManage(actor, what); err != nil {
+		return domain.Collaborator{}, err
+	}
+	if !active && id == actor.ID {
+		return domain.Collaborator{}, domain.Errorf(domain.CodeForbidden, "you may not deactivate yourself: ask another manager")
+	}
+	var u domain.Collaborator
+	changed := false
+	err := s.tx(ctx, actor, func(r Repos) error {
+		var err error
+		if u, err = r.GetUser(ctx, id); err != nil {
+			return fmt.Errorf("%s %d: %w", action, id, err)
+		}
+		if u.Active == active {
+			return nil
+		}
+		u.Active, changed = active, true
+		if err := r.UpdateUser(ctx, &u); err != nil {
+			return fmt.Errorf("%s %d: %w", action, id, err)
+		}
+		if !active {
+			if err := r.RevokeUserSessions(ctx, id, "", s.now()); err != nil {
+				return fmt.Errorf("%s %d: revoke sessions: %w", action, id, err)
+			}
+		}
+		c := changeSet{}
+		c.add("active", strconv.FormatBool(!active), strconv.FormatBool(active))
+		return s.audit(ctx, r, actor, action, "user", id, c)
+	})
+	if err != nil {
+		return domain.Collaborator{}, err
+	}
+	if changed {
+		s.report.Event(ctx, action, actor.user(), userEventData(u))
+	}
+	return public(u), nil
+}
+
+// Delete removes a collaborator who holds nothing. While they still look after
+// customers or support events it is refused with the list, so that nothing is
+// lost: reassign first, or deactivate instead. A manager may not delete themselves.
+func (s *Users) Delete(ctx context.Context, actor Actor, id domain.ID) error {
+	if err := s.authorizeManage(actor, "delete collaborators"); err != nil {
+		return err
+	}
+	if id == actor.ID {
+		return domain.Errorf(domain.CodeForbidden, "you may not delete yourself: ask another manager")
+	}
+	var u domain.Collaborator
+	err := s.tx(ctx, actor, func(r Repos) error {
+		var err error
+		if u, err = r.GetUser(ctx, id); err != nil {
+			return fmt.Errorf("delete user %d: %w", id, err)
+		}
+		h, err := r.UserHoldings(ctx, id)
+		if err != nil {
+			return fmt.Errorf("delete user %d: holdings: %w", id, err)
+		}
+		if !h.Empty() {
+			return holdingsConflict(u, h)
+		}
+		if err := r.DeleteUser(ctx, id); err != nil {
+			return fmt.Errorf("delete user %d: %w", id, err)
+		}
+		// The trail keeps who they were, since the row is gone.
+		var c changeSet
+		c.add("employee_number", u.EmployeeNumber, "")
+		c.add("full_name", u.FullName, "")
+		c.add("email", u.Email, "")
+		c.add("role", string(u.Role), "")
+		return s.audit(ctx, r, actor, "user.delete", "user", id, c)
+	})
+	if err != nil {
+		return err
+	}
+	s.report.Event(ctx, "user.delete", actor.user(), userEventData(u))
+	return nil
+}
+
+// maxListed caps how many records a refusal names; the count is always complete.
+const maxListed = 10
+
+func holdingsConflict(u domain.Collaborator, h domain.Holdings) error {
+	var parts []string
+	if len(h.Customers) > 0 {
+		parts = append(parts, "still looks after "+listRefs(h.Customers, "customer"))
+	}
+	if len(h.Events) > 0 {
+		parts = append(parts, "still supports "+listRefs(h.Events, "event"))
+	}
+	return domain.Errorf(domain.CodeConflict, "%s %s; reassign them first or deactivate instead",
+		u.FullName, strings.Join(parts, "; "))
+}
+
+// listRefs says "3 customers: A, B, C" (at most maxListed names, then "and N more").
+func listRefs(refs []domain.Ref, noun string) string {
+	if len(refs) != 1 {
+		noun += "s"
+	}
+	names := make([]string, 0, maxListed)
+	for i, r := range refs {
+		if i == maxListed {
+			names = append(names, fmt.Sprintf("and %d more", len(refs)-maxListed))
+			break
+		}
+		names = append(names, r.Name)
+	}
+	return fmt.Sprintf("%d %s: %s", len(refs), noun, strings.Join(names, ", "))
+}
+
+// ResetPassword sets a new password for a collaborator who forgot theirs. It also
+// lifts a login lock and ends their open sessions: whoever held them no longer knows
+// the password.
+func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, password string) error {
+	if err := s.authorizeManage(actor, "reset passwords"); err != nil {
+		return err
+	}
+	var u domain.Collaborator
+	err := s.read(ctx, actor, func(r Repos) error {
+		var err error
+		if u, err = r.GetUser(ctx, id); err != nil {
+			return fmt.Errorf("reset password of user %d: %w", id, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := checkNewPassword("password", password, u.Email); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		s.reportInternal(ctx, actor, err)
+		return fmt.Errorf("reset password of user %d: hash: %w", id, err)
+	}
+	err = s.tx(ctx, actor, func(r Repos) error {
+		cur, err := r.GetUser(ctx, id)
+		if err != nil {
+			return fmt.Errorf("reset password of user %d: %w", id, err)
+		}
+		// The policy was checked against the email read before hashing.
+		if cur.Version != u.Version {
+			return domain.ErrStale
+		}
+		cur.PasswordHash = hash
+		if err := r.UpdateUser(ctx, &cur); err != nil {
+			return fmt.Errorf("reset password of user %d: %w", id, err)
+		}
+		if err := r.SetLoginState(ctx, id, 0, nil); err != nil {
+			return fmt.Errorf("reset password of user %d: unlock: %w", id, err)
+		}
+		if err := r.RevokeUserSessions(ctx, id, "", s.now()); err != nil {
+			return fmt.Errorf("reset password of user %d: revoke sessions: %w", id, err)
+		}
+		u = cur
+		return s.audit(ctx, r, actor, "user.password_reset", "user", id, nil)
+	})
+	if err != nil {
+		return err
+	}
+	s.report.Event(ctx, "user.password_reset", actor.user(), userEventData(u))
+	return nil
+}
+
+// Get returns a collaborator (see Users for who may see whom).
+func (s *Users) Get(ctx context.Context, actor Actor, id domain.ID) (domain.Collaborator, error) {
+	return s.get(ctx, actor, id, func(r Repos) (domain.Collaborator, error) { return r.GetUser(ctx, id) })
+}
+
+// GetByEmail returns the collaborator with that email, in any letter case.
+func (s *Users) GetByEmail(ctx context.Context, actor Actor, email string) (domain.Collaborator, error) {
+	email = domain.NormalizeEmail(email)
+	return s.get(ctx, actor, email, func(r Repos) (domain.Collaborator, error) { return r.GetUserByEmail(ctx, email) })
+}
+
+func (s *Users) get(ctx context.Context, actor Actor, key any, fetch func(Repos) (domain.Collaborator, error)) (domain.Collaborator, error) {
+	if err := authorize(actor, domain.PermRead, domain.Subject{}, "read collaborators"); err != nil {
+		return domain.Collaborator{}, err
+	}
+	var u domain.Collaborator
+	err := s.read(ctx, actor, func(r Repos) error {
+		var err error
+		if u, err = fetch(r); err != nil {
+			return fmt.Errorf("get user %v: %w", key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.Collaborator{}, err
+	}
+	if !u.Active && !s.manages(actor) {
+		// Whether a deactivated colleague exists is management's business.
+		return domain.Collaborator{}, domain.NotFound("collaborator", key)
+	}
+	return s.visible(actor, u), nil
+}
+
+// List returns one page of collaborators, ordered by name. Who is not management
+// sees only the active ones, whatever the filter asks.
+func (s *Users) List(ctx context.Context, actor Actor, f domain.UserFilter) (domain.List[domain.Collaborator], error) {
+	if err := authorize(actor, domain.PermRead, domain.Subject{}, "read collaborators"); err != nil {
+		return domain.List[domain.Collaborator]{}, err
+	}
+	if !s.manages(actor) {
+		f.IncludeInactive, f.OnlyInactive = false, false
+	}
+	var page domain.List[domain.Collaborator]
+	err := s.read(ctx, actor, func(r Repos) error {
+		var err error
+		if page, err = r.ListUsers(ctx, f); err != nil {
+			return fmt.Errorf("list users: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.List[domain.Collaborator]{}, err
+	}
+	for i, u := range page.Items {
+		page.Items[i] = s.visible(actor, u)
+	}
+	return page, nil
+}
+
+func (s *Users) authorizeManage(actor Actor, what string) error {
+	return authorize(actor, domain.PermUserManage, domain.Subject{}, what)
+}
+
+func (s *Users) manages(actor Actor) bool { return actor.Can(domain.PermUserManage, domain.Subject{}) }
+
+// visible is what actor may see of u: never the hash; the login state for management only.
+func (s *Users) visible(actor Actor, u domain.Collaborator) domain.Collaborator {
+	u = public(u)
+	if !s.manages(actor) {
+		u.FailedLogins, u.LockedUntil = 0, nil
+	}
+	return u
+}
+
+// public strips what must never leave the service: the password hash.
+func public(u domain.Collaborator) domain.Collaborator {
+	u.PasswordHash = ""
+	return u
+}
+
+func validateRole(r domain.Role) error {
+	if !r.Valid() {
+		return fmt.Errorf("must be one of management, sales, support")
+	}
+	return nil
+}
+
+// userEventData is what Sentry learns of a collaborator: ids and role, never the
+// email (the scrubber would remove it anyway; it is not sent in the first place).
+func userEventData(u domain.Collaborator) map[string]string {
+	return map[string]string{
+		"user_id": strconv.FormatInt(u.ID, 10),
+		"role":    string(u.Role),
+	}
+}
+
+func changedFields(c changeSet) string {
+	names := make([]string, len(c))
+	for i, ch := range c {
+		names[i] = ch.Field
+	}
+	return strings.Join(names, ",")
+}
