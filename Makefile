@@ -1,0 +1,32 @@
+# Epic Events CRM. `make` alone lists the targets.
+
+BINARY  := bin/epicevents
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/epic-events/crm/internal/app.version=$(VERSION)
+
+.DEFAULT_GOAL := help
+.PHONY: help build run test test-mysql lint reset
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## build bin/epicevents (version from git describe)
+	go build -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/epicevents
+
+run: build ## build, then launch on the database of the settings (SQLite epicevents.db by default)
+	./$(BINARY)
+
+test: ## run every test, with the race detector (MariaDB tests too when EPIC_TEST_MYSQL_DSN is set)
+	go test -race ./...
+
+test-mysql: ## bring up a local MariaDB with a test account, then run every test on it too
+	@dsn="$$(scripts/mariadb-up.sh)" && \
+		EPIC_TEST_MYSQL_DSN="$$dsn" EPIC_REQUIRE_MYSQL=1 go test -race ./...
+
+lint: ## gofmt check (fails when a file needs formatting) and go vet
+	@files="$$(gofmt -l .)"; \
+		if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
+	go vet ./...
+
+reset: build ## build, then erase the database and seed the demo data (no question asked)
+	./$(BINARY) db reset --yes
