@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/epic-events/crm/internal/domain"
+)
+
+type auditRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	ActorID    *int64
+	ActorEmail string
+	Action     string
+	Entity     string
+	EntityID   int64
+	Changes    string // JSON array of domain.Change
+	At         time.Time
+}
+
+func (auditRow) TableName() string { return "audit_log" }
+
+func (a auditRow) domain() (domain.AuditEntry, error) {
+	e := domain.AuditEntry{
+		ID:         a.ID,
+		ActorID:    a.ActorID,
+		ActorEmail: a.ActorEmail,
+		Action:     a.Action,
+		Entity:     a.Entity,
+		EntityID:   a.EntityID,
+		At:         a.At.UTC(),
+	}
+	if err := json.Unmarshal([]byte(a.Changes), &e.Changes); err != nil {
+		return e, fmt.Errorf("audit entry %d: changes: %w", a.ID, err)
+	}
+	if len(e.Changes) == 0 {
+		e.Changes = nil
+	}
+	return e, nil
+}
+
+// AddAudit appends e to the trail and sets its ID (and At, when zero).
+func (r *Repos) AddAudit(ctx context.Context, e *domain.AuditEntry) error {
+	changes := e.Changes
+	if changes == nil {
+		changes = []domain.Change{}
+	}
+	b, err := json.Marshal(changes)
+	if err != nil {
+		return fmt.Errorf("add audit: %w", err)
+	}
+	row := auditRow{
+		ActorID:    e.ActorID,
+		ActorEmail: domain.NormalizeEmail(e.ActorEmail),
+		Action:     e.Action,
+		Entity:     e.Entity,
+		EntityID:   e.EntityID,
+		Changes:    string(b),
+		At:         r.clock(e.At),
+	}
+	if err := r.q(ctx).Create(&row).Error; err != nil {
+		return translate("add audit", err)
+	}
+	e.ID, e.At, e.ActorEmail = row.ID, row.At, row.ActorEmail
+	return nil
+}
+
+// ListAudit lists the trail newest first (at, then id, descending).
+func (r *Repos) ListAudit(ctx context.Context, f domain.AuditFilter) (domain.List[domain.AuditEntry], error) {
+	const list = "audit"
+	after, more, err := decodeCursor(f.After, list)
+	if err != nil {
+		return domain.List[domain.AuditEntry]{}, err
+	}
+	var w where
+	if f.Entity != "" {
+		w.add("entity = ?", f.Entity)
+	}
+	if f.ActorID != 0 {
+		w.add("actor_id = ?", f.ActorID)
+	}
+	if f.Since != nil {
+		w.add("at >= ?", stamp(*f.Since))
+	}
+	if more {
+		w.after("at", "id", after.Time, after.ID, true)
+	}
+	size := f.Size()
+	var rows []auditRow
+	err = r.q(ctx).Raw(`SELECT id, actor_id, actor_email, action, entity, entity_id, changes, at
+		FROM audit_log`+w.sql()+" ORDER BY at DESC, id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	if err != nil {
+		return domain.List[domain.AuditEntry]{}, translate("list audit", err)
+	}
+	rows, next := trimPage(rows, size)
+	out := domain.List[domain.AuditEntry]{Items: make([]domain.AuditEntry, len(rows))}
+	for i, row := range rows {
+		if out.Items[i], err = row.domain(); err != nil {
+			return domain.List[domain.AuditEntry]{}, fmt.Errorf("list audit: %w", err)
+		}
+	}
+	if next {
+		last := rows[len(rows)-1]
+		out.Next = encodeCursor(cursorKey{List: list, Time: last.At.UTC(), ID: last.ID})
+	}
+	return out, nil
+}

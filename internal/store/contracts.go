@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/epic-events/crm/internal/domain"
+	"gorm.io/gorm"
+)
+
+type contractRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	CustomerID  int64
+	TotalAmount int64
+	AmountDue   int64
+	Status      string
+	SignedAt    *time.Time
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (contractRow) TableName() string { return "contracts" }
+
+// contractView is a contract with what it borrows from its customer: the sales
+// contact is the customer's, never a column of the contract.
+type contractView struct {
+	contractRow
+	CustomerName     string
+	SalesContactID   int64
+	SalesContactName string
+}
+
+const contractSelect = `SELECT k.id, k.customer_id, k.total_amount, k.amount_due, k.status, k.signed_at,
+	k.version, k.created_at, k.updated_at,
+	cu.full_name AS customer_name, cu.sales_contact_id, u.full_name AS sales_contact_name
+	FROM contracts k
+	JOIN customers cu ON cu.id = k.customer_id
+	JOIN users u ON u.id = cu.sales_contact_id`
+
+func (v contractView) domain() domain.Contract {
+	return domain.Contract{
+		ID:               v.ID,
+		CustomerID:       v.CustomerID,
+		TotalAmount:      domain.Money(v.TotalAmount),
+		AmountDue:        domain.Money(v.AmountDue),
+		Status:           domain.ContractStatus(v.Status),
+		SignedAt:         utcPtr(v.SignedAt),
+		Version:          v.Version,
+		CreatedAt:        v.CreatedAt.UTC(),
+		UpdatedAt:        v.UpdatedAt.UTC(),
+		CustomerName:     v.CustomerName,
+		SalesContactID:   v.SalesContactID,
+		SalesContactName: v.SalesContactName,
+	}
+}
+
+func (r *Repos) getContract(ctx context.Context, op string, id domain.ID, lock bool) (domain.Contract, error) {
+	query := contractSelect + " WHERE k.id = ?"
+	if lock && r.mysql() {
+		// Locks the contract row (and the joined rows) until the transaction ends.
+		// SQLite needs none: its transactions already hold the write lock.
+		query += " FOR UPDATE"
+	}
+	var rows []contractView
+	if err := r.q(ctx).Raw(query, id).Scan(&rows).Error; err != nil {
+		return domain.Contract{}, translate(op, err)
+	}
+	if len(rows) == 0 {
+		return domain.Contract{}, domain.NotFound("contract", id)
+	}
+	return rows[0].domain(), nil
+}
+
+// GetContract reads a contract with its customer's name and sales contact.
+func (r *Repos) GetContract(ctx context.Context, id domain.ID) (domain.Contract, error) {
+	return r.getContract(ctx, "get contract", id, false)
+}
+
+// GetContractForUpdate reads a contract and, on MySQL, locks it until the
+// transaction ends, so concurrent payments on it serialise.
+func (r *Repos) GetContractForUpdate(ctx context.Context, id domain.ID) (domain.Contract, error) {
+	return r.getContract(ctx, "get contract for update", id, true)
+}
+
+// CreateContract inserts c and sets its ID, Version, CreatedAt and UpdatedAt.
+func (r *Repos) CreateContract(ctx context.Context, c *domain.Contract) error {
+	status := c.Status
+	if status == "" {
+		status = domain.ContractDraft
+	}
+	row := contractRow{
+		CustomerID:  c.CustomerID,
+		TotalAmount: c.TotalAmount.Cents(),
+		AmountDue:   c.AmountDue.Cents(),
+		Status:      string(status),
+		SignedAt:    stampPtr(c.SignedAt),
+		Version:     1,
+		CreatedAt:   r.clock(c.CreatedAt),
+	}
+	row.UpdatedAt = row.CreatedAt
+	if !c.UpdatedAt.IsZero() {
+		row.UpdatedAt = stamp(c.UpdatedAt)
+	}
+	if err := r.q(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "create contract", err, ref{"customer_id", "customers", "customer", c.CustomerID})
+		}
+		return translate("create contract", err)
+	}
+	c.ID, c.Status, c.SignedAt, c.Version = row.ID, status, utcPtr(row.SignedAt), row.Version
+	c.CreatedAt, c.UpdatedAt = row.CreatedAt, row.UpdatedAt
+	return nil
+}
+
+// UpdateContract writes every field of c if the stored version is still
+// c.Version. The customer-side fields are read-only and left as they are.
+func (r *Repos) UpdateContract(ctx context.Context, c *domain.Contract) error {
+	now := stamp(r.now())
+	res := r.q(ctx).Exec(`UPDATE contracts SET customer_id = ?, total_amount = ?, amount_due = ?, status = ?,
+		signed_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		c.CustomerID, c.TotalAmount.Cents(), c.AmountDue.Cents(), string(c.Status), stampPtr(c.SignedAt),
+		now, c.ID, c.Version)
+	if err := r.updateResult(ctx, "update contract", "contracts", "contract", c.ID, res); err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "update contract", err, ref{"customer_id", "customers", "customer", c.CustomerID})
+		}
+		return translate("update contract", err)
+	}
+	c.SignedAt = stampPtr(c.SignedAt)
+	c.Version++
+	c.UpdatedAt = now
+	return nil
+}
+
+// DeleteContract deletes a contract that has neither payments nor events.
+func (r *Repos) DeleteContract(ctx context.Context, id domain.ID) error {
+	return r.deleteRow(ctx, "delete contract", "contracts", "contract", id,
+		child{"payments", "contract_id", "payments"},
+		child{"events", "contract_id", "events"})
+}
+
+// ListContracts lists contracts newest first (created_at, then id, descending).
+func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (domain.List[domain.Contract], error) {
+	const list = "contracts"
+	after, more, err := decodeCursor(f.After, list)
+	if err != nil {
+		return domain.List[domain.Contract]{}, err
+	}
+	var w where
+	if f.CustomerID != 0 {
+		w.add("k.customer_id = ?", f.CustomerID)
+	}
+	if f.SalesContactID != 0 {
+		w.add("cu.sales_contact_id = ?", f.SalesContactID)
+	}
+	if f.Status != "" {
+		w.add("k.status = ?", string(f.Status))
+	}
+	if f.Unpaid {
+		w.add("k.amount_due > 0")
+	}
+	w.search(r, f.Search, "cu.full_name", "cu.email", "cu.company_name")
+	if more {
+		w.after("k.created_at", "k.id", after.Time, after.ID, true)
+	}
+	size := f.Size()
+	var rows []contractView
+	err = r.q(ctx).Raw(contractSelect+w.sql()+" ORDER BY k.created_at DESC, k.id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	if err != nil {
+		return domain.List[domain.Contract]{}, translate("list contracts", err)
+	}
+	rows, next := trimPage(rows, size)
+	out := domain.List[domain.Contract]{Items: make([]domain.Contract, len(rows))}
+	for i, row := range rows {
+		out.Items[i] = row.domain()
+	}
+	if next {
+		last := rows[len(rows)-1]
+		out.Next = encodeCursor(cursorKey{List: list, Time: last.CreatedAt.UTC(), ID: last.ID})
+	}
+	return out, nil
+}

@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/epic-events/crm/internal/domain"
+	"gorm.io/gorm"
+)
+
+type customerRow struct {
+	ID             int64 `gorm:"primaryKey"`
+	FullName       string
+	Email          string
+	Phone          string
+	CompanyName    string
+	SalesContactID int64
+	Version        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (customerRow) TableName() string { return "customers" }
+
+// customerView is a customer with its sales contact's name, read in one query.
+type customerView struct {
+	customerRow
+	SalesContactName string
+}
+
+const customerSelect = `SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.sales_contact_id,
+	c.version, c.created_at, c.updated_at, u.full_name AS sales_contact_name
+	FROM customers c JOIN users u ON u.id = c.sales_contact_id`
+
+func (v customerView) domain() domain.Customer {
+	return domain.Customer{
+		ID:               v.ID,
+		FullName:         v.FullName,
+		Email:            v.Email,
+		Phone:            v.Phone,
+		CompanyName:      v.CompanyName,
+		SalesContactID:   v.SalesContactID,
+		SalesContactName: v.SalesContactName,
+		Version:          v.Version,
+		CreatedAt:        v.CreatedAt.UTC(),
+		UpdatedAt:        v.UpdatedAt.UTC(),
+	}
+}
+
+// GetCustomer reads a customer with its sales contact's name.
+func (r *Repos) GetCustomer(ctx context.Context, id domain.ID) (domain.Customer, error) {
+	var rows []customerView
+	if err := r.q(ctx).Raw(customerSelect+" WHERE c.id = ?", id).Scan(&rows).Error; err != nil {
+		return domain.Customer{}, translate("get customer", err)
+	}
+	if len(rows) == 0 {
+		return domain.Customer{}, domain.NotFound("customer", id)
+	}
+	return rows[0].domain(), nil
+}
+
+func (r *Repos) customerRefs(c *domain.Customer) []ref {
+	return []ref{{"sales_contact_id", "users", "collaborator", c.SalesContactID}}
+}
+
+// CreateCustomer inserts c and sets its ID, Version, CreatedAt and UpdatedAt (a
+// non-zero UpdatedAt, the "last contact", given by the caller is kept).
+func (r *Repos) CreateCustomer(ctx context.Context, c *domain.Customer) error {
+	row := customerRow{
+		FullName:       c.FullName,
+		Email:          domain.NormalizeEmail(c.Email),
+		Phone:          c.Phone,
+		CompanyName:    c.CompanyName,
+		SalesContactID: c.SalesContactID,
+		Version:        1,
+		CreatedAt:      r.clock(c.CreatedAt),
+	}
+	row.UpdatedAt = row.CreatedAt
+	if !c.UpdatedAt.IsZero() {
+		row.UpdatedAt = stamp(c.UpdatedAt)
+	}
+	if err := r.q(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "create customer", err, r.customerRefs(c)...)
+		}
+		return translate("create customer", err)
+	}
+	name := c.SalesContactName
+	*c = customerView{customerRow: row, SalesContactName: name}.domain()
+	return nil
+}
+
+// UpdateCustomer writes every field of c if the stored version is still
+// c.Version; SalesContactName is read-only and refreshed from the store.
+func (r *Repos) UpdateCustomer(ctx context.Context, c *domain.Customer) error {
+	now := stamp(r.now())
+	email := domain.NormalizeEmail(c.Email)
+	res := r.q(ctx).Exec(`UPDATE customers SET full_name = ?, email = ?, phone = ?, company_name = ?,
+		sales_contact_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		c.FullName, email, c.Phone, c.CompanyName, c.SalesContactID, now, c.ID, c.Version)
+	if err := r.updateResult(ctx, "update customer", "customers", "customer", c.ID, res); err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "update customer", err, r.customerRefs(c)...)
+		}
+		return translate("update customer", err)
+	}
+	c.Email = email
+	c.Version++
+	c.UpdatedAt = now
+	var names []string
+	if err := r.q(ctx).Raw("SELECT full_name FROM users WHERE id = ?", c.SalesContactID).Scan(&names).Error; err != nil {
+		return translate("update customer", err)
+	}
+	if len(names) > 0 {
+		c.SalesContactName = names[0]
+	}
+	return nil
+}
+
+// DeleteCustomer deletes a customer that has no contract.
+func (r *Repos) DeleteCustomer(ctx context.Context, id domain.ID) error {
+	return r.deleteRow(ctx, "delete customer", "customers", "customer", id,
+		child{"contracts", "customer_id", "contracts"})
+}
+
+// ListCustomers lists customers by full name, then id.
+func (r *Repos) ListCustomers(ctx context.Context, f domain.CustomerFilter) (domain.List[domain.Customer], error) {
+	const list = "customers"
+	after, more, err := decodeCursor(f.After, list)
+	if err != nil {
+		return domain.List[domain.Customer]{}, err
+	}
+	var w where
+	if f.SalesContactID != 0 {
+		w.add("c.sales_contact_id = ?", f.SalesContactID)
+	}
+	w.search(r, f.Search, "c.full_name", "c.email", "c.company_name")
+	if more {
+		w.after("c.full_name", "c.id", after.Text, after.ID, false)
+	}
+	size := f.Size()
+	var rows []customerView
+	err = r.q(ctx).Raw(customerSelect+w.sql()+" ORDER BY c.full_name, c.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	if err != nil {
+		return domain.List[domain.Customer]{}, translate("list customers", err)
+	}
+	rows, next := trimPage(rows, size)
+	out := domain.List[domain.Customer]{Items: make([]domain.Customer, len(rows))}
+	for i, row := range rows {
+		out.Items[i] = row.domain()
+	}
+	if next {
+		last := rows[len(rows)-1]
+		out.Next = encodeCursor(cursorKey{List: list, Text: last.FullName, ID: last.ID})
+	}
+	return out, nil
+}

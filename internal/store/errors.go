@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strings"
+	"syscall"
+
+	"github.com/epic-events/crm/internal/domain"
+	"github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
+)
+
+// errUnavailable is what every caller sees when the server is gone: retrying
+// later is the only remedy, and the driver's details help no user.
+var errUnavailable = &domain.Error{Code: domain.CodeUnavailable, Message: "the database is unavailable; try again"}
+
+var errBusy = &domain.Error{Code: domain.CodeUnavailable, Message: "the database is busy; try again"}
+
+// fieldRule names the field a constraint protects and the rule, as the user reads it.
+type fieldRule struct{ field, rule string }
+
+// uniqueRules maps a unique constraint, as each engine names it in its error
+// ("uq_users_email" on MySQL, "users.email" on SQLite), to the field it guards.
+// The duplicate value itself is never repeated: it may be someone's email.
+var uniqueRules = map[string]fieldRule{
+	"uq_users_email":           {"email", "is already used by another collaborator"},
+	"users.email":              {"email", "is already used by another collaborator"},
+	"uq_users_employee_number": {"employee_number", "is already used"},
+	"users.employee_number":    {"employee_number", "is already used"},
+	"uq_customers_email":       {"email", "is already used by another customer"},
+	"customers.email":          {"email", "is already used by another customer"},
+	"sessions.id":              {"id", "is already used"},
+	"settings.key":             {"key", "is already used"},
+	"roles.name":               {"name", "is already used"},
+	"permissions.name":         {"name", "is already used"},
+}
+
+// checkRules maps a CHECK constraint to the field and rule it enforces.
+var checkRules = map[string]fieldRule{
+	"ck_contracts_total_amount": {"total_amount", "must not be negative"},
+	"ck_contracts_amount_due":   {"amount_due", "must be between 0 and the total amount"},
+	"ck_contracts_status":       {"status", "must be draft, signed or cancelled"},
+	"ck_payments_amount":        {"amount", "must be more than 0"},
+	"ck_events_attendees":       {"attendees", "must not be negative"},
+	"ck_events_period":          {"end_at", "must be after the start"},
+	"ck_users_failed_logins":    {"failed_logins", "must not be negative"},
+	"ck_role_permissions_scope": {"scope", "must be any, own or assigned"},
+}
+
+var (
+	mysqlDupKey   = regexp.MustCompile(`for key '([^']+)'`)
+	sqliteUnique  = regexp.MustCompile(`UNIQUE constraint failed: ([a-z_]+\.[a-z_]+)`)
+	checkName     = regexp.MustCompile(`ck_[a-z_]+`)
+	mysqlTooLong  = regexp.MustCompile(`Data too long for column '([^']+)'`)
+	mysqlNotFound = 1146 // ER_NO_SUCH_TABLE
+)
+
+// translate turns a driver error into the domain's terms: duplicates and CHECK
+// failures into field errors, lost connections and lock timeouts into
+// "unavailable". Anything else stays internal, wrapped with op.
+func translate(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	switch {
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return duplicateError(err)
+	case errors.Is(err, gorm.ErrCheckConstraintViolated):
+		return checkError(err)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w", op, err)
+	case isBusy(err):
+		return errBusy
+	case isUnavailable(err):
+		return errUnavailable
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 3819, 4025: // a CHECK constraint (MySQL, MariaDB): GORM does not translate these
+			return checkError(err)
+		case 1406: // data too long for a column
+			if m := mysqlTooLong.FindStringSubmatch(me.Message); m != nil {
+				return &domain.Error{Code: domain.CodeInvalid, Message: "invalid input", Fields: map[string]string{m[1]: "is too long"}}
+			}
+		case uint16(mysqlNotFound):
+			return fmt.Errorf("%s: the database is not migrated: %w", op, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+func duplicateError(err error) error {
+	msg := err.Error()
+	key := ""
+	if m := mysqlDupKey.FindStringSubmatch(msg); m != nil {
+		key = m[1]
+		// MySQL 8 prefixes the table ("users.uq_users_email"); MariaDB does not.
+		if i := strings.LastIndexByte(key, '.'); i >= 0 && strings.HasPrefix(key[i+1:], "uq_") {
+			key = key[i+1:]
+		}
+	} else if m := sqliteUnique.FindStringSubmatch(msg); m != nil {
+		key = m[1]
+	}
+	if r, ok := uniqueRules[key]; ok {
+		return &domain.Error{Code: domain.CodeConflict, Message: "not saved", Fields: map[string]string{r.field: r.rule}}
+	}
+	return &domain.Error{Code: domain.CodeConflict, Message: "not saved"}
+}
+
+func checkError(err error) error {
+	if r, ok := checkRules[checkName.FindString(err.Error())]; ok {
+		return &domain.Error{Code: domain.CodeInvalid, Message: "invalid input", Fields: map[string]string{r.field: r.rule}}
+	}
+	return &domain.Error{Code: domain.CodeInvalid, Message: "invalid input: a value breaks a rule of the database"}
+}
+
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		switch coded.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED: busy_timeout ran out
+			return true
+		}
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1205, 1213: // lock wait timeout, deadlock: the transaction was rolled back
+			return true
+		}
+	}
+	return false
+}
+
+func isUnavailable(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) ||
+		errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var ne *net.OpError
+	if errors.As(err, &ne) {
+		return true
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1040, 1053, 2002, 2003, 2006, 2013: // too many connections, shutdown, gone away, lost
+			return true
+		}
+	}
+	return strings.Contains(err.Error(), "sql: database is closed")
+}

@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/epic-events/crm/internal/domain"
+	"gorm.io/gorm"
+)
+
+type eventRow struct {
+	ID               int64 `gorm:"primaryKey"`
+	ContractID       int64
+	Name             string
+	SupportContactID *int64
+	StartAt          time.Time
+	EndAt            time.Time
+	Location         string
+	Attendees        int
+	Notes            string
+	Version          int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (eventRow) TableName() string { return "events" }
+
+// eventView is an event with what staff see beside it: the customer's contact
+// details, the sales contact (for ownership) and the support contact's name.
+type eventView struct {
+	eventRow
+	CustomerID         int64
+	CustomerName       string
+	CustomerEmail      string
+	CustomerPhone      string
+	SalesContactID     int64
+	SupportContactName *string
+}
+
+const eventSelect = `SELECT e.id, e.contract_id, e.name, e.support_contact_id, e.start_at, e.end_at,
+	e.location, e.attendees, e.notes, e.version, e.created_at, e.updated_at,
+	k.customer_id, cu.full_name AS customer_name, cu.email AS customer_email, cu.phone AS customer_phone,
+	cu.sales_contact_id, s.full_name AS support_contact_name
+	FROM events e
+	JOIN contracts k ON k.id = e.contract_id
+	JOIN customers cu ON cu.id = k.customer_id
+	LEFT JOIN users s ON s.id = e.support_contact_id`
+
+func (v eventView) domain() domain.Event {
+	e := domain.Event{
+		ID:               v.ID,
+		ContractID:       v.ContractID,
+		Name:             v.Name,
+		SupportContactID: v.SupportContactID,
+		StartAt:          v.StartAt.UTC(),
+		EndAt:            v.EndAt.UTC(),
+		Location:         v.Location,
+		Attendees:        v.Attendees,
+		Notes:            v.Notes,
+		Version:          v.Version,
+		CreatedAt:        v.CreatedAt.UTC(),
+		UpdatedAt:        v.UpdatedAt.UTC(),
+		CustomerID:       v.CustomerID,
+		CustomerName:     v.CustomerName,
+		CustomerEmail:    v.CustomerEmail,
+		CustomerPhone:    v.CustomerPhone,
+		SalesContactID:   v.SalesContactID,
+	}
+	if v.SupportContactName != nil {
+		e.SupportContactName = *v.SupportContactName
+	}
+	return e
+}
+
+func (r *Repos) eventRefs(e *domain.Event) []ref {
+	refs := []ref{{"contract_id", "contracts", "contract", e.ContractID}}
+	if e.SupportContactID != nil {
+		refs = append(refs, ref{"support_contact_id", "users", "collaborator", *e.SupportContactID})
+	}
+	return refs
+}
+
+// GetEvent reads an event with its customer's details and its contacts' names.
+func (r *Repos) GetEvent(ctx context.Context, id domain.ID) (domain.Event, error) {
+	var rows []eventView
+	if err := r.q(ctx).Raw(eventSelect+" WHERE e.id = ?", id).Scan(&rows).Error; err != nil {
+		return domain.Event{}, translate("get event", err)
+	}
+	if len(rows) == 0 {
+		return domain.Event{}, domain.NotFound("event", id)
+	}
+	return rows[0].domain(), nil
+}
+
+// CreateEvent inserts e and sets its ID, Version, CreatedAt and UpdatedAt.
+func (r *Repos) CreateEvent(ctx context.Context, e *domain.Event) error {
+	row := eventRow{
+		ContractID:       e.ContractID,
+		Name:             e.Name,
+		SupportContactID: e.SupportContactID,
+		StartAt:          stamp(e.StartAt),
+		EndAt:            stamp(e.EndAt),
+		Location:         e.Location,
+		Attendees:        e.Attendees,
+		Notes:            e.Notes,
+		Version:          1,
+		CreatedAt:        r.clock(e.CreatedAt),
+	}
+	row.UpdatedAt = row.CreatedAt
+	if !e.UpdatedAt.IsZero() {
+		row.UpdatedAt = stamp(e.UpdatedAt)
+	}
+	if err := r.q(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "create event", err, r.eventRefs(e)...)
+		}
+		return translate("create event", err)
+	}
+	e.ID, e.StartAt, e.EndAt, e.Version = row.ID, row.StartAt, row.EndAt, row.Version
+	e.CreatedAt, e.UpdatedAt = row.CreatedAt, row.UpdatedAt
+	return nil
+}
+
+// UpdateEvent writes every field of e if the stored version is still e.Version.
+// The joined fields are read-only; SupportContactName is refreshed.
+func (r *Repos) UpdateEvent(ctx context.Context, e *domain.Event) error {
+	now := stamp(r.now())
+	res := r.q(ctx).Exec(`UPDATE events SET contract_id = ?, name = ?, support_contact_id = ?, start_at = ?,
+		end_at = ?, location = ?, attendees = ?, notes = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`,
+		e.ContractID, e.Name, e.SupportContactID, stamp(e.StartAt), stamp(e.EndAt), e.Location,
+		e.Attendees, e.Notes, now, e.ID, e.Version)
+	if err := r.updateResult(ctx, "update event", "events", "event", e.ID, res); err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "update event", err, r.eventRefs(e)...)
+		}
+		return translate("update event", err)
+	}
+	e.StartAt, e.EndAt = stamp(e.StartAt), stamp(e.EndAt)
+	e.Version++
+	e.UpdatedAt = now
+	e.SupportContactName = ""
+	if e.SupportContactID != nil {
+		var names []string
+		if err := r.q(ctx).Raw("SELECT full_name FROM users WHERE id = ?", *e.SupportContactID).Scan(&names).Error; err != nil {
+			return translate("update event", err)
+		}
+		if len(names) > 0 {
+			e.SupportContactName = names[0]
+		}
+	}
+	return nil
+}
+
+// DeleteEvent deletes an event.
+func (r *Repos) DeleteEvent(ctx context.Context, id domain.ID) error {
+	return r.deleteRow(ctx, "delete event", "events", "event", id)
+}
+
+// ListEvents lists events by start time, then id.
+func (r *Repos) ListEvents(ctx context.Context, f domain.EventFilter) (domain.List[domain.Event], error) {
+	const list = "events"
+	after, more, err := decodeCursor(f.After, list)
+	if err != nil {
+		return domain.List[domain.Event]{}, err
+	}
+	var w where
+	if f.ContractID != 0 {
+		w.add("e.contract_id = ?", f.ContractID)
+	}
+	if f.SupportContactID != 0 {
+		w.add("e.support_contact_id = ?", f.SupportContactID)
+	}
+	if f.WithoutSupport {
+		w.add("e.support_contact_id IS NULL")
+	}
+	if f.From != nil {
+		w.add("e.start_at >= ?", stamp(*f.From))
+	}
+	if f.To != nil {
+		w.add("e.start_at < ?", stamp(*f.To))
+	}
+	w.search(r, f.Search, "e.name", "e.location", "cu.full_name")
+	if more {
+		w.after("e.start_at", "e.id", after.Time, after.ID, false)
+	}
+	size := f.Size()
+	var rows []eventView
+	err = r.q(ctx).Raw(eventSelect+w.sql()+" ORDER BY e.start_at, e.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	if err != nil {
+		return domain.List[domain.Event]{}, translate("list events", err)
+	}
+	rows, next := trimPage(rows, size)
+	out := domain.List[domain.Event]{Items: make([]domain.Event, len(rows))}
+	for i, row := range rows {
+		out.Items[i] = row.domain()
+	}
+	if next {
+		last := rows[len(rows)-1]
+		out.Next = encodeCursor(cursorKey{List: list, Time: last.StartAt.UTC(), ID: last.ID})
+	}
+	return out, nil
+}
+
+// OverlappingEvents lists the events of a support collaborator whose period
+// overlaps [start, end), other than exclude, by start time.
+func (r *Repos) OverlappingEvents(ctx context.Context, supportID domain.ID, start, end time.Time, exclude domain.ID) ([]domain.Event, error) {
+	var rows []eventView
+	err := r.q(ctx).Raw(eventSelect+` WHERE e.support_contact_id = ? AND e.start_at < ? AND e.end_at > ? AND e.id <> ?
+		ORDER BY e.start_at, e.id`, supportID, stamp(end), stamp(start), exclude).Scan(&rows).Error
+	if err != nil {
+		return nil, translate("overlapping events", err)
+	}
+	out := make([]domain.Event, len(rows))
+	for i, row := range rows {
+		out[i] = row.domain()
+	}
+	return out, nil
+}
+
+// CountUpcomingEvents counts a contract's events starting at or after t.
+func (r *Repos) CountUpcomingEvents(ctx context.Context, contractID domain.ID, t time.Time) (int, error) {
+	var n int64
+	err := r.q(ctx).Raw("SELECT COUNT(*) FROM events WHERE contract_id = ? AND start_at >= ?", contractID, stamp(t)).Scan(&n).Error
+	if err != nil {
+		return 0, translate("count upcoming events", err)
+	}
+	return int(n), nil
+}

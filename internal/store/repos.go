@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/epic-events/crm/internal/domain"
+	"gorm.io/gorm"
+)
+
+// Repos implements every repository of service.Repos, either on the pool
+// (DB embeds one) or inside one transaction (the one DB.Tx hands to fn).
+type Repos struct {
+	db     *gorm.DB
+	driver string
+	now    func() time.Time
+}
+
+// q starts a statement bound to ctx.
+func (r *Repos) q(ctx context.Context) *gorm.DB { return r.db.WithContext(ctx) }
+
+func (r *Repos) mysql() bool { return r.driver == DriverMySQL }
+
+// stamp is the form every time takes before it is written: UTC (so SQLite's
+// text comparisons order it) at MySQL's microsecond precision (so both engines
+// give back what was written).
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func stampPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	s := stamp(*t)
+	return &s
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// clock returns now, or t when the caller set it (seeds date their rows).
+func (r *Repos) clock(t time.Time) time.Time {
+	if t.IsZero() {
+		return stamp(r.now())
+	}
+	return stamp(t)
+}
+
+// exists reports whether table has a row with that id.
+func (r *Repos) exists(ctx context.Context, table string, id any) (bool, error) {
+	var found []int
+	err := r.q(ctx).Raw("SELECT 1 FROM "+table+" WHERE id = ? LIMIT 1", id).Scan(&found).Error
+	if err != nil {
+		return false, err
+	}
+	return len(found) > 0, nil
+}
+
+// updateResult explains an UPDATE ... WHERE id = ? AND version = ? that touched
+// no row: the row is gone (not found) or someone saved it first (stale).
+func (r *Repos) updateResult(ctx context.Context, op, table, entity string, id domain.ID, res *gorm.DB) error {
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	found, err := r.exists(ctx, table, id)
+	if err != nil {
+		return translate(op, err)
+	}
+	if !found {
+		return domain.NotFound(entity, id)
+	}
+	return domain.ErrStale
+}
+
+// ref is a foreign key a row points through: when an insert or update fails on
+// a foreign key, the first ref whose target is missing is named.
+type ref struct {
+	field  string // the domain's name for it, e.g. "sales_contact_id"
+	table  string // the table it points to
+	entity string // how people call a row of it
+	id     any    // the value written; nil or 0 means not set
+}
+
+// missingRef explains a foreign key failure on a write.
+func (r *Repos) missingRef(ctx context.Context, op string, cause error, refs ...ref) error {
+	for _, f := range refs {
+		if f.id == nil {
+			continue
+		}
+		key := "id"
+		if f.table == "roles" {
+			key = "name"
+		}
+		var found []int
+		if err := r.q(ctx).Raw("SELECT 1 FROM "+f.table+" WHERE "+key+" = ? LIMIT 1", f.id).Scan(&found).Error; err != nil {
+			return translate(op, err)
+		}
+		if len(found) == 0 {
+			return &domain.Error{
+				Code:    domain.CodeNotFound,
+				Message: fmt.Sprintf("%s %v not found", f.entity, f.id),
+				Fields:  map[string]string{f.field: fmt.Sprintf("no %s has this id", f.entity)},
+			}
+		}
+	}
+	return translate(op, cause)
+}
+
+// child is a table whose rows point at a parent through column; a delete of a
+// parent still pointed at is refused with the list of such tables.
+type child struct{ table, column, what string }
+
+// deleteRow deletes one row by id: not found when absent, a conflict naming
+// what still points at it when a foreign key refuses.
+func (r *Repos) deleteRow(ctx context.Context, op, table, entity string, id domain.ID, children ...child) error {
+	res := r.q(ctx).Exec("DELETE FROM "+table+" WHERE id = ?", id)
+	if res.Error != nil {
+		if !errors.Is(res.Error, gorm.ErrForeignKeyViolated) {
+			return translate(op, res.Error)
+		}
+		var held []string
+		for _, c := range children {
+			var found []int
+			if err := r.q(ctx).Raw("SELECT 1 FROM "+c.table+" WHERE "+c.column+" = ? LIMIT 1", id).Scan(&found).Error; err != nil {
+				return translate(op, err)
+			}
+			if len(found) > 0 {
+				held = append(held, c.what)
+			}
+		}
+		if len(held) == 0 {
+			held = []string{"other records"}
+		}
+		return domain.Errorf(domain.CodeConflict, "%s %d is still referenced by %s; remove or reassign them first", entity, id, strings.Join(held, ", "))
+	}
+	if res.RowsAffected == 0 {
+		return domain.NotFound(entity, id)
+	}
+	return nil
+}
+
+// pageSize and hasNext implement "fetch one more than asked to know whether a
+// next page exists".
+func trimPage[T any](rows []T, size int) ([]T, bool) {
+	if len(rows) > size {
+		return rows[:size], true
+	}
+	return rows, false
+}

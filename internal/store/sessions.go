@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/epic-events/crm/internal/domain"
+	"gorm.io/gorm"
+)
+
+type sessionRow struct {
+	ID        string `gorm:"primaryKey"`
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+}
+
+func (sessionRow) TableName() string { return "sessions" }
+
+func (s sessionRow) domain() domain.Session {
+	return domain.Session{
+		ID:        s.ID,
+		UserID:    s.UserID,
+		CreatedAt: s.CreatedAt.UTC(),
+		ExpiresAt: s.ExpiresAt.UTC(),
+		RevokedAt: utcPtr(s.RevokedAt),
+	}
+}
+
+// The session id (a token's jti) is never put in a message.
+var errSessionNotFound = domain.Errorf(domain.CodeNotFound, "session not found")
+
+// CreateSession records a login; a zero CreatedAt means now.
+func (r *Repos) CreateSession(ctx context.Context, s domain.Session) error {
+	row := sessionRow{
+		ID:        s.ID,
+		UserID:    s.UserID,
+		CreatedAt: r.clock(s.CreatedAt),
+		ExpiresAt: stamp(s.ExpiresAt),
+		RevokedAt: stampPtr(s.RevokedAt),
+	}
+	if err := r.q(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "create session", err, ref{"user_id", "users", "collaborator", s.UserID})
+		}
+		return translate("create session", err)
+	}
+	return nil
+}
+
+// GetSession reads a session by its id.
+func (r *Repos) GetSession(ctx context.Context, id string) (domain.Session, error) {
+	var rows []sessionRow
+	err := r.q(ctx).Raw("SELECT id, user_id, created_at, expires_at, revoked_at FROM sessions WHERE id = ?", id).Scan(&rows).Error
+	if err != nil {
+		return domain.Session{}, translate("get session", err)
+	}
+	if len(rows) == 0 {
+		return domain.Session{}, errSessionNotFound
+	}
+	return rows[0].domain(), nil
+}
+
+// RevokeSession marks a session revoked at t; revoking it again keeps the first time.
+func (r *Repos) RevokeSession(ctx context.Context, id string, at time.Time) error {
+	res := r.q(ctx).Exec("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", r.clock(at), id)
+	if res.Error != nil {
+		return translate("revoke session", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	var found []int
+	if err := r.q(ctx).Raw("SELECT 1 FROM sessions WHERE id = ?", id).Scan(&found).Error; err != nil {
+		return translate("revoke session", err)
+	}
+	if len(found) == 0 {
+		return errSessionNotFound
+	}
+	return nil
+}
+
+// RevokeUserSessions revokes every open session of a user but keep ("" for none).
+func (r *Repos) RevokeUserSessions(ctx context.Context, userID domain.ID, keep string, at time.Time) error {
+	err := r.q(ctx).Exec("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",
+		r.clock(at), userID, keep).Error
+	if err != nil {
+		return translate("revoke user sessions", err)
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/epic-events/crm/internal/domain"
+	"gorm.io/gorm"
+)
+
+type userRow struct {
+	ID             int64 `gorm:"primaryKey"`
+	EmployeeNumber string
+	FullName       string
+	Email          string
+	PasswordHash   string
+	Role           string
+	Active         bool
+	FailedLogins   int
+	LockedUntil    *time.Time
+	Version        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+const userCols = "id, employee_number, full_name, email, password_hash, role, active, failed_logins, locked_until, version, created_at, updated_at"
+
+func (u userRow) domain() domain.Collaborator {
+	return domain.Collaborator{
+		ID:             u.ID,
+		EmployeeNumber: u.EmployeeNumber,
+		FullName:       u.FullName,
+		Email:          u.Email,
+		PasswordHash:   u.PasswordHash,
+		Role:           domain.Role(u.Role),
+		Active:         u.Active,
+		FailedLogins:   u.FailedLogins,
+		LockedUntil:    utcPtr(u.LockedUntil),
+		Version:        u.Version,
+		CreatedAt:      u.CreatedAt.UTC(),
+		UpdatedAt:      u.UpdatedAt.UTC(),
+	}
+}
+
+func (r *Repos) getUserBy(ctx context.Context, op, col string, key any, notFound func() error) (domain.Collaborator, error) {
+	var rows []userRow
+	if err := r.q(ctx).Raw("SELECT "+userCols+" FROM users WHERE "+col+" = ? LIMIT 1", key).Scan(&rows).Error; err != nil {
+		return domain.Collaborator{}, translate(op, err)
+	}
+	if len(rows) == 0 {
+		return domain.Collaborator{}, notFound()
+	}
+	return rows[0].domain(), nil
+}
+
+// GetUser reads a collaborator by id.
+func (r *Repos) GetUser(ctx context.Context, id domain.ID) (domain.Collaborator, error) {
+	return r.getUserBy(ctx, "get user", "id", id, func() error { return domain.NotFound("collaborator", id) })
+}
+
+// GetUserByEmail reads a collaborator by email, whatever its letter case.
+// The email is not repeated in the not-found message: logins report failures.
+func (r *Repos) GetUserByEmail(ctx context.Context, email string) (domain.Collaborator, error) {
+	return r.getUserBy(ctx, "get user by email", "email", domain.NormalizeEmail(email), func() error {
+		return domain.Errorf(domain.CodeNotFound, "no collaborator has this email")
+	})
+}
+
+// GetUserByEmployeeNumber reads a collaborator by employee number.
+func (r *Repos) GetUserByEmployeeNumber(ctx context.Context, number string) (domain.Collaborator, error) {
+	number = strings.TrimSpace(number)
+	return r.getUserBy(ctx, "get user by employee number", "employee_number", number, func() error {
+		return domain.NotFound("collaborator", number)
+	})
+}
+
+// CreateUser inserts u and sets its ID, Version, CreatedAt and UpdatedAt (a
+// non-zero CreatedAt or UpdatedAt given by the caller is kept).
+func (r *Repos) CreateUser(ctx context.Context, u *domain.Collaborator) error {
+	row := userRow{
+		EmployeeNumber: strings.TrimSpace(u.EmployeeNumber),
+		FullName:       u.FullName,
+		Email:          domain.NormalizeEmail(u.Email),
+		PasswordHash:   u.PasswordHash,
+		Role:           string(u.Role),
+		Active:         u.Active,
+		FailedLogins:   u.FailedLogins,
+		LockedUntil:    stampPtr(u.LockedUntil),
+		Version:        1,
+		CreatedAt:      r.clock(u.CreatedAt),
+	}
+	row.UpdatedAt = row.CreatedAt
+	if !u.UpdatedAt.IsZero() {
+		row.UpdatedAt = stamp(u.UpdatedAt)
+	}
+	if err := r.q(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "create user", err, ref{"role", "roles", "role", row.Role})
+		}
+		return translate("create user", err)
+	}
+	*u = row.domain()
+	return nil
+}
+
+// UpdateUser writes every field of u if the stored version is still u.Version.
+func (r *Repos) UpdateUser(ctx context.Context, u *domain.Collaborator) error {
+	now := stamp(r.now())
+	email := domain.NormalizeEmail(u.Email)
+	number := strings.TrimSpace(u.EmployeeNumber)
+	res := r.q(ctx).Exec(`UPDATE users SET employee_number = ?, full_name = ?, email = ?, password_hash = ?,
+		role = ?, active = ?, failed_logins = ?, locked_until = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`,
+		number, u.FullName, email, u.PasswordHash, string(u.Role), u.Active, u.FailedLogins,
+		stampPtr(u.LockedUntil), now, u.ID, u.Version)
+	if err := r.updateResult(ctx, "update user", "users", "collaborator", u.ID, res); err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return r.missingRef(ctx, "update user", err, ref{"role", "roles", "role", string(u.Role)})
+		}
+		return translate("update user", err)
+	}
+	u.EmployeeNumber, u.Email = number, email
+	u.LockedUntil = stampPtr(u.LockedUntil)
+	u.Version++
+	u.UpdatedAt = now
+	return nil
+}
+
+// SetLoginState records failed logins and the lock; it leaves Version alone so
+// that a login never makes someone's open edit stale.
+func (r *Repos) SetLoginState(ctx context.Context, id domain.ID, failed int, lockedUntil *time.Time) error {
+	res := r.q(ctx).Exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", failed, stampPtr(lockedUntil), id)
+	if res.Error != nil {
+		return translate("set login state", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.NotFound("collaborator", id)
+	}
+	return nil
+}
+
+// DeleteUser deletes a collaborator who holds nothing; their sessions go with them.
+func (r *Repos) DeleteUser(ctx context.Context, id domain.ID) error {
+	return r.deleteRow(ctx, "delete user", "users", "collaborator", id,
+		child{"customers", "sales_contact_id", "customers"},
+		child{"events", "support_contact_id", "events"},
+		child{"payments", "recorded_by", "payments they recorded"},
+	)
+}
+
+// ListUsers lists collaborators by full name, then id.
+func (r *Repos) ListUsers(ctx context.Context, f domain.UserFilter) (domain.List[domain.Collaborator], error) {
+	const list = "users"
+	after, more, err := decodeCursor(f.After, list)
+	if err != nil {
+		return domain.List[domain.Collaborator]{}, err
+	}
+	var w where
+	if f.Role != "" {
+		w.add("role = ?", string(f.Role))
+	}
+	switch {
+	case f.OnlyInactive:
+		w.add("active = ?", false)
+	case !f.IncludeInactive:
+		w.add("active = ?", true)
+	}
+	w.search(r, f.Search, "full_name", "email", "employee_number")
+	if more {
+		w.after("full_name", "id", after.Text, after.ID, false)
+	}
+	size := f.Size()
+	var rows []userRow
+	err = r.q(ctx).Raw("SELECT "+userCols+" FROM users"+w.sql()+" ORDER BY full_name, id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	if err != nil {
+		return domain.List[domain.Collaborator]{}, translate("list users", err)
+	}
+	rows, next := trimPage(rows, size)
+	out := domain.List[domain.Collaborator]{Items: make([]domain.Collaborator, len(rows))}
+	for i, row := range rows {
+		out.Items[i] = row.domain()
+	}
+	if next {
+		last := rows[len(rows)-1]
+		out.Next = encodeCursor(cursorKey{List: list, Text: last.FullName, ID: last.ID})
+	}
+	return out, nil
+}
+
+// UserHoldings lists what keeps a collaborator from being deleted.
+func (r *Repos) UserHoldings(ctx context.Context, id domain.ID) (domain.Holdings, error) {
+	var h domain.Holdings
+	var customers, events []refRow
+	if err := r.q(ctx).Raw("SELECT id, full_name AS name FROM customers WHERE sales_contact_id = ? ORDER BY full_name, id", id).Scan(&customers).Error; err != nil {
+		return h, translate("user holdings", err)
+	}
+	if err := r.q(ctx).Raw("SELECT id, name FROM events WHERE support_contact_id = ? ORDER BY start_at, id", id).Scan(&events).Error; err != nil {
+		return h, translate("user holdings", err)
+	}
+	h.Customers = refs(customers)
+	h.Events = refs(events)
+	return h, nil
+}
+
+type refRow struct {
+	ID   int64
+	Name string
+}
+
+func refs(rows []refRow) []domain.Ref {
+	if len(rows) == 0 {
+		return nil
+	}
+	out := make([]domain.Ref, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Ref{ID: r.ID, Name: r.Name}
+	}
+	return out
+}
+
+// NextEmployeeNumber proposes the number after the highest "EE-" number in use.
+func (r *Repos) NextEmployeeNumber(ctx context.Context) (string, error) {
+	// Longer numbers are larger (EE-10000 > EE-9999), so order by length first.
+	var numbers []string
+	err := r.q(ctx).Raw(`SELECT employee_number FROM users WHERE employee_number LIKE 'EE-%'
+		ORDER BY LENGTH(employee_number) DESC, employee_number DESC LIMIT 1`).Scan(&numbers).Error
+	if err != nil {
+		return "", translate("next employee number", err)
+	}
+	next := 1
+	if len(numbers) > 0 {
+		n, err := strconv.Atoi(numbers[0][3:])
+		if err != nil {
+			return "", fmt.Errorf("next employee number: %q is not EE- and digits", numbers[0])
+		}
+		next = n + 1
+	}
+	return fmt.Sprintf("EE-%04d", next), nil
+}
