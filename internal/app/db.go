@@ -1,0 +1,161 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/epic-events/crm/internal/domain"
+)
+
+func (r *root) dbCommand() *cobra.Command {
+	db := &cobra.Command{
+		Use:   "db",
+		Short: "Migrate, reset or seed the database",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return &usageError{fmt.Errorf("db needs a command: migrate, reset or seed")}
+		},
+	}
+	db.AddCommand(&cobra.Command{
+		Use:   "migrate",
+		Short: "Apply the pending migrations and update the permission matrix",
+		Args:  cobra.NoArgs,
+		RunE:  r.action(r.migrate),
+	})
+
+	var opts resetOptions
+	reset := &cobra.Command{
+		Use:   "reset",
+		Short: "Erase every table, migrate from empty and seed the demo data",
+		Long: `Erase every table, migrate from empty and seed the demo data.
+
+It asks for confirmation on a terminal; --yes skips the question, and is
+required when the input is not a terminal. Refused when APP_ENV=production.`,
+		Args: cobra.NoArgs,
+		RunE: r.action(func(ctx context.Context) error { return r.reset(ctx, opts, false) }),
+	}
+	reset.Flags().BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
+	db.AddCommand(reset)
+
+	db.AddCommand(&cobra.Command{
+		Use:   "seed",
+		Short: "Seed the demo data into an empty database",
+		Long: `Seed the demo data into an empty database (one without collaborators).
+Refused when the database is not empty, and when APP_ENV=production.`,
+		Args: cobra.NoArgs,
+		RunE: r.action(r.seed),
+	})
+	return db
+}
+
+func (r *root) migrate(ctx context.Context) error {
+	cfg, err := r.settings()
+	if err != nil {
+		return err
+	}
+	db, err := r.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := prepare(ctx, db); err != nil {
+		return err
+	}
+	r.printf("Migrated: %s is up to date.\n", db.Describe())
+	return nil
+}
+
+func (r *root) seed(ctx context.Context) error {
+	cfg, err := r.settings()
+	if err != nil {
+		return err
+	}
+	if err := refuseInProduction(cfg, "seeding the demo data"); err != nil {
+		return err
+	}
+	db, err := r.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := prepare(ctx, db); err != nil {
+		return err
+	}
+	if err := r.seedDemo(ctx, db); err != nil {
+		if isNotEmpty(err) {
+			return domain.Errorf(domain.CodeConflict,
+				"the database is not empty (%s already has collaborators): the demo data goes only into an empty database; run 'epicevents db reset' to start over", db.Describe())
+		}
+		return err
+	}
+	r.printf("Seeded the demo data into %s.\n", db.Describe())
+	return r.demoAccounts()
+}
+
+type resetOptions struct {
+	yes bool
+}
+
+// reset erases and reseeds the database, after confirmation. With thenSummary
+// (the --reset launch) it ends with the launch's summary, otherwise with the
+// list of demo accounts.
+func (r *root) reset(ctx context.Context, opts resetOptions, thenSummary bool) error {
+	cfg, err := r.settings()
+	if err != nil {
+		return err
+	}
+	if err := refuseInProduction(cfg, "resetting the database"); err != nil {
+		return err
+	}
+	if !opts.yes && !r.isTerminal(r.stdin) {
+		return &usageError{fmt.Errorf("a reset erases every record and needs confirmation: run it on a terminal, or pass --yes")}
+	}
+	db, err := r.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !opts.yes {
+		ok, err := r.confirm(fmt.Sprintf("Erase every record in %s and seed the demo data?", db.Describe()))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &usageError{fmt.Errorf("reset cancelled; nothing was changed")}
+		}
+	}
+	if err := db.Reset(ctx); err != nil {
+		return err
+	}
+	if err := prepare(ctx, db); err != nil {
+		return err
+	}
+	if err := r.seedDemo(ctx, db); err != nil {
+		return err
+	}
+	if thenSummary {
+		return r.summary(ctx, db, cfg, "Reset: every table was erased, migrated from empty, and the demo data seeded.")
+	}
+	r.printf("Reset %s: every table was erased, migrated from empty, and the demo data seeded.\n", db.Describe())
+	return r.demoAccounts()
+}
+
+// confirm asks a yes/no question on the terminal; anything but yes is no.
+func (r *root) confirm(question string) (bool, error) {
+	r.printf("%s [y/N] ", question)
+	line, err := bufio.NewReader(r.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		r.printf("\n")
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	default:
+		return false, nil
+	}
+}

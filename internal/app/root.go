@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// root is one run of the command tree.
+type root struct {
+	deps
+	cmd *cobra.Command
+	// started is set when a command's own code begins: an error before that is
+	// cobra refusing the command line, which is a usage error.
+	started bool
+}
+
+func newRoot(d deps) *root {
+	r := &root{deps: d}
+	var opts resetOptions
+	var reset bool
+	r.cmd = &cobra.Command{
+		Use:   "epicevents",
+		Short: "Epic Events CRM: customers, contracts and events for sales, support and management",
+		Long: `Epic Events CRM: customers, contracts and events for sales, support and management.
+
+Run without a command, it opens the database named by the settings (DB_DRIVER,
+DB_PATH...), migrates it, seeds the demo data into an empty database, and prints
+a summary of what it holds. --reset erases everything first.`,
+		Version:       version,
+		Args:          cobra.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: r.action(func(ctx context.Context) error {
+			if reset {
+				return r.reset(ctx, opts, true)
+			}
+			if opts.yes {
+				return &usageError{fmt.Errorf("--yes goes with --reset")}
+			}
+			return r.launch(ctx)
+		}),
+	}
+	r.cmd.SetVersionTemplate("epicevents {{.Version}}\n")
+	r.cmd.Flags().BoolVar(&reset, "reset", false, "erase the database and seed the demo data first (refused when APP_ENV=production)")
+	r.cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "with --reset: do not ask for confirmation")
+	r.cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	r.cmd.CompletionOptions.HiddenDefaultCmd = true
+	r.cmd.AddCommand(r.dbCommand())
+	return r
+}
+
+// action wraps a command's code, marking that the command line was accepted.
+func (r *root) action(fn func(ctx context.Context) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		r.started = true
+		return fn(cmd.Context())
+	}
+}
+
+func (r *root) execute(ctx context.Context, args []string) error {
+	r.cmd.SetArgs(args)
+	r.cmd.SetIn(r.stdin)
+	r.cmd.SetOut(r.stdout)
+	r.cmd.SetErr(r.stderr)
+	err := r.cmd.ExecuteContext(ctx)
+	var usage *usageError
+	if err != nil && !r.started && !errors.As(err, &usage) {
+		return &usageError{err}
+	}
+	return err
+}
