@@ -26,7 +26,7 @@ func (contractRow) TableName() string { return "contracts" }
 // contractView is a contract with what it borrows from its customer: the sales
 // contact is the customer's, never a column of the contract.
 type contractView struct {
-	contractRow
+	Row contractRow `gorm:"embedded"`
 	CustomerName     string
 	SalesContactID   int64
 	SalesContactName string
@@ -41,15 +41,15 @@ const contractSelect = `SELECT k.id, k.customer_id, k.total_amount, k.amount_due
 
 func (v contractView) domain() domain.Contract {
 	return domain.Contract{
-		ID:               v.ID,
-		CustomerID:       v.CustomerID,
-		TotalAmount:      domain.Money(v.TotalAmount),
-		AmountDue:        domain.Money(v.AmountDue),
-		Status:           domain.ContractStatus(v.Status),
-		SignedAt:         utcPtr(v.SignedAt),
-		Version:          v.Version,
-		CreatedAt:        v.CreatedAt.UTC(),
-		UpdatedAt:        v.UpdatedAt.UTC(),
+		ID:               v.Row.ID,
+		CustomerID:       v.Row.CustomerID,
+		TotalAmount:      domain.Money(v.Row.TotalAmount),
+		AmountDue:        domain.Money(v.Row.AmountDue),
+		Status:           domain.ContractStatus(v.Row.Status),
+		SignedAt:         utcPtr(v.Row.SignedAt),
+		Version:          v.Row.Version,
+		CreatedAt:        v.Row.CreatedAt.UTC(),
+		UpdatedAt:        v.Row.UpdatedAt.UTC(),
 		CustomerName:     v.CustomerName,
 		SalesContactID:   v.SalesContactID,
 		SalesContactName: v.SalesContactName,
@@ -178,7 +178,7 @@ func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (dom
 	}
 	if next {
 		last := rows[len(rows)-1]
-		out.Next = encodeCursor(cursorKey{List: list, Time: last.CreatedAt.UTC(), ID: last.ID})
+		out.Next = encodeCursor(cursorKey{List: list, Time: last.Row.CreatedAt.UTC(), ID: last.Row.ID})
 	}
 	return out, nil
 }

@@ -25,7 +25,7 @@ func (customerRow) TableName() string { return "customers" }
 
 // customerView is a customer with its sales contact's name, read in one query.
 type customerView struct {
-	customerRow
+	Row customerRow `gorm:"embedded"`
 	SalesContactName string
 }
 
@@ -35,16 +35,16 @@ const customerSelect = `SELECT c.id, c.full_name, c.email, c.phone, c.company_na
 
 func (v customerView) domain() domain.Customer {
 	return domain.Customer{
-		ID:               v.ID,
-		FullName:         v.FullName,
-		Email:            v.Email,
-		Phone:            v.Phone,
-		CompanyName:      v.CompanyName,
-		SalesContactID:   v.SalesContactID,
+		ID:               v.Row.ID,
+		FullName:         v.Row.FullName,
+		Email:            v.Row.Email,
+		Phone:            v.Row.Phone,
+		CompanyName:      v.Row.CompanyName,
+		SalesContactID:   v.Row.SalesContactID,
 		SalesContactName: v.SalesContactName,
-		Version:          v.Version,
-		CreatedAt:        v.CreatedAt.UTC(),
-		UpdatedAt:        v.UpdatedAt.UTC(),
+		Version:          v.Row.Version,
+		CreatedAt:        v.Row.CreatedAt.UTC(),
+		UpdatedAt:        v.Row.UpdatedAt.UTC(),
 	}
 }
 
@@ -87,7 +87,7 @@ func (r *Repos) CreateCustomer(ctx context.Context, c *domain.Customer) error {
 		return translate("create customer", err)
 	}
 	name := c.SalesContactName
-	*c = customerView{customerRow: row, SalesContactName: name}.domain()
+	*c = customerView{Row: row, SalesContactName: name}.domain()
 	return nil
 }
 
@@ -152,7 +152,7 @@ func (r *Repos) ListCustomers(ctx context.Context, f domain.CustomerFilter) (dom
 	}
 	if next {
 		last := rows[len(rows)-1]
-		out.Next = encodeCursor(cursorKey{List: list, Text: last.FullName, ID: last.ID})
+		out.Next = encodeCursor(cursorKey{List: list, Text: last.Row.FullName, ID: last.Row.ID})
 	}
 	return out, nil
 }

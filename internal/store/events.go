@@ -29,7 +29,7 @@ func (eventRow) TableName() string { return "events" }
 // eventView is an event with what staff see beside it: the customer's contact
 // details, the sales contact (for ownership) and the support contact's name.
 type eventView struct {
-	eventRow
+	Row eventRow `gorm:"embedded"`
 	CustomerID         int64
 	CustomerName       string
 	CustomerEmail      string
@@ -49,18 +49,18 @@ const eventSelect = `SELECT e.id, e.contract_id, e.name, e.support_contact_id, e
 
 func (v eventView) domain() domain.Event {
 	e := domain.Event{
-		ID:               v.ID,
-		ContractID:       v.ContractID,
-		Name:             v.Name,
-		SupportContactID: v.SupportContactID,
-		StartAt:          v.StartAt.UTC(),
-		EndAt:            v.EndAt.UTC(),
-		Location:         v.Location,
-		Attendees:        v.Attendees,
-		Notes:            v.Notes,
-		Version:          v.Version,
-		CreatedAt:        v.CreatedAt.UTC(),
-		UpdatedAt:        v.UpdatedAt.UTC(),
+		ID:               v.Row.ID,
+		ContractID:       v.Row.ContractID,
+		Name:             v.Row.Name,
+		SupportContactID: v.Row.SupportContactID,
+		StartAt:          v.Row.StartAt.UTC(),
+		EndAt:            v.Row.EndAt.UTC(),
+		Location:         v.Row.Location,
+		Attendees:        v.Row.Attendees,
+		Notes:            v.Row.Notes,
+		Version:          v.Row.Version,
+		CreatedAt:        v.Row.CreatedAt.UTC(),
+		UpdatedAt:        v.Row.UpdatedAt.UTC(),
 		CustomerID:       v.CustomerID,
 		CustomerName:     v.CustomerName,
 		CustomerEmail:    v.CustomerEmail,
@@ -198,7 +198,7 @@ func (r *Repos) ListEvents(ctx context.Context, f domain.EventFilter) (domain.Li
 	}
 	if next {
 		last := rows[len(rows)-1]
-		out.Next = encodeCursor(cursorKey{List: list, Time: last.StartAt.UTC(), ID: last.ID})
+		out.Next = encodeCursor(cursorKey{List: list, Time: last.Row.StartAt.UTC(), ID: last.Row.ID})
 	}
 	return out, nil
 }
