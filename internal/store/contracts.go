@@ -26,7 +26,7 @@ func (contractRow) TableName() string { return "contracts" }
 // contractView is a contract with what it borrows from its customer: the sales
 // contact is the customer's, never a column of the contract.
 type contractView struct {
-	Row contractRow `gorm:"embedded"`
+	Row              contractRow `gorm:"embedded"`
 	CustomerName     string
 	SalesContactID   int64
 	SalesContactName string

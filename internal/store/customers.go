@@ -25,7 +25,7 @@ func (customerRow) TableName() string { return "customers" }
 
 // customerView is a customer with its sales contact's name, read in one query.
 type customerView struct {
-	Row customerRow `gorm:"embedded"`
+	Row              customerRow `gorm:"embedded"`
 	SalesContactName string
 }
 

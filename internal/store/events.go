@@ -29,7 +29,7 @@ func (eventRow) TableName() string { return "events" }
 // eventView is an event with what staff see beside it: the customer's contact
 // details, the sales contact (for ownership) and the support contact's name.
 type eventView struct {
-	Row eventRow `gorm:"embedded"`
+	Row                eventRow `gorm:"embedded"`
 	CustomerID         int64
 	CustomerName       string
 	CustomerEmail      string
