@@ -49,9 +49,13 @@ func seededMatrix(t *testing.T) map[domain.Role]domain.Grants {
 func TestGrantsAreThePermissionMatrixOfTheProduct(t *testing.T) {
 	seeded := seededMatrix(t)
 	for _, row := range productMatrix {
-		for role, want := range map[domain.Role]domain.Scope{
-			domain.RoleManagement: row.management, domain.RoleSales: row.sales, domain.RoleSupport: row.support,
+		for _, cell := range []struct {
+			role domain.Role
+			want domain.Scope
+		}{
+			{domain.RoleManagement, row.management}, {domain.RoleSales, row.sales}, {domain.RoleSupport, row.support},
 		} {
+			role, want := cell.role, cell.want
 			t.Run(string(role)+" "+string(row.permission), func(t *testing.T) {
 				got, held := seeded[role][row.permission]
 				switch {
