@@ -38,8 +38,20 @@ alive() { mariadb-admin ping --silent >/dev/null 2>&1; }
 if ! alive; then
 	if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
 		log "installing mariadb-server"
+		# Without an init system the package's own attempt to start the service
+		# can fail the install: forbid it (as containers do), and start it below.
+		policy=/usr/sbin/policy-rc.d
+		own_policy=""
+		if [ ! -e "$policy" ]; then
+			printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+			"${as_root[@]}" chmod +x "$policy"
+			own_policy=1
+		fi
 		"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
 		"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server >&2
+		if [ -n "$own_policy" ]; then
+			"${as_root[@]}" rm -f "$policy"
+		fi
 	fi
 	# apt may have started it already.
 	if ! alive; then
