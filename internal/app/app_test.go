@@ -454,7 +454,7 @@ func TestExitCodes(t *testing.T) {
 		{os.ErrClosed, ExitError},
 		{context.Canceled, ExitError},
 		{&settingsError{domain.Errorf(domain.CodeInvalid, "x")}, ExitError},
-		{&usageError{os.ErrInvalid}, ExitUsage},
+		{&usageError{err: os.ErrInvalid}, ExitUsage},
 	}
 	for _, tt := range tests {
 		if got := exitCode(tt.err); got != tt.want {

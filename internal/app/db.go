@@ -17,7 +17,7 @@ func (r *root) dbCommand() *cobra.Command {
 		Short: "Migrate, reset or seed the database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return &usageError{fmt.Errorf("db needs a command: migrate, reset or seed")}
+			return &usageError{err: fmt.Errorf("db needs a command: migrate, reset or seed"), showHelp: true}
 		},
 	}
 	db.AddCommand(&cobra.Command{
@@ -112,7 +112,7 @@ func (r *root) reset(ctx context.Context, opts resetOptions, thenSummary bool) e
 		return err
 	}
 	if !opts.yes && !r.isTerminal(r.stdin) {
-		return &usageError{fmt.Errorf("a reset erases every record and needs confirmation: run it on a terminal, or pass --yes")}
+		return &usageError{err: fmt.Errorf("a reset erases every record and needs confirmation: run it on a terminal, or pass --yes")}
 	}
 	db, err := r.open(ctx, cfg)
 	if err != nil {
@@ -125,7 +125,7 @@ func (r *root) reset(ctx context.Context, opts resetOptions, thenSummary bool) e
 			return err
 		}
 		if !ok {
-			return &usageError{fmt.Errorf("reset cancelled; nothing was changed")}
+			return &usageError{err: fmt.Errorf("reset cancelled; nothing was changed")}
 		}
 	}
 	if err := db.Reset(ctx); err != nil {

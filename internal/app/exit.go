@@ -48,8 +48,13 @@ func exitCode(err error) int {
 	}
 }
 
-// usageError is a command line that cobra or a command refused before doing anything.
-type usageError struct{ err error }
+// usageError is a command line that cobra or a command refused before doing
+// anything. showHelp adds the pointer to --help: useful for a mistyped
+// command, not for a declined confirmation.
+type usageError struct {
+	err      error
+	showHelp bool
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }

@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, d deps) (code int) {
 		return ExitOK
 	}
 	fmt.Fprintln(d.stderr, "epicevents: "+oneLine(message(err)))
-	if _, usage := err.(*usageError); usage {
+	if usage, ok := err.(*usageError); ok && usage.showHelp {
 		fmt.Fprintln(d.stderr, "Run 'epicevents --help' for usage.")
 	}
 	return exitCode(err)

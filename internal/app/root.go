@@ -38,7 +38,7 @@ a summary of what it holds. --reset erases everything first.`,
 				return r.reset(ctx, opts, true)
 			}
 			if opts.yes {
-				return &usageError{fmt.Errorf("--yes goes with --reset")}
+				return &usageError{err: fmt.Errorf("--yes goes with --reset"), showHelp: true}
 			}
 			return r.launch(ctx)
 		}),
@@ -46,7 +46,7 @@ a summary of what it holds. --reset erases everything first.`,
 	r.cmd.SetVersionTemplate("epicevents {{.Version}}\n")
 	r.cmd.Flags().BoolVar(&reset, "reset", false, "erase the database and seed the demo data first (refused when APP_ENV=production)")
 	r.cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "with --reset: do not ask for confirmation")
-	r.cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	r.cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err, showHelp: true} })
 	r.cmd.CompletionOptions.HiddenDefaultCmd = true
 	r.cmd.AddCommand(r.dbCommand())
 	return r
@@ -68,7 +68,7 @@ func (r *root) execute(ctx context.Context, args []string) error {
 	err := r.cmd.ExecuteContext(ctx)
 	var usage *usageError
 	if err != nil && !r.started && !errors.As(err, &usage) {
-		return &usageError{err}
+		return &usageError{err: err, showHelp: true}
 	}
 	return err
 }
