@@ -170,13 +170,11 @@ func (s *Auth) failed(ctx context.Context, id domain.ID, now time.Time) error {
 		if u, err = r.GetUser(ctx, id); err != nil {
 			return fmt.Errorf("login: %w", err)
 		}
-		count := u.FailedLogins
-		if u.LockedUntil != nil && !now.Before(*u.LockedUntil) {
-			count = 0 // a lock that has run out starts a fresh count
-		}
-		count++
+		count := u.FailedLogins + 1
 		action := "login.failed"
 		if count >= MaxFailedLogins {
+			// The count starts afresh with the lock, so that once the lock runs out
+			// the next failure is the first of five again.
 			t := now.Add(LockDuration).UTC()
 			until, count, action = &t, 0, "login.locked"
 		}

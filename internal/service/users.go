@@ -274,6 +274,12 @@ func (s *Users) Delete(ctx context.Context, actor Actor, id domain.ID) error {
 			return holdingsConflict(u, h)
 		}
 		if err := r.DeleteUser(ctx, id); err != nil {
+			if domain.ErrorCode(err) == domain.CodeConflict {
+				// Holding nothing, what still names them is history that must keep
+				// its author, such as the payments they recorded.
+				return domain.Errorf(domain.CodeConflict,
+					"%s is the author of records that must keep their name (payments they recorded); deactivate them instead", u.FullName)
+			}
 			return fmt.Errorf("delete user %d: %w", id, err)
 		}
 		// The trail keeps who they were, since the row is gone.
