@@ -1,6 +1,7 @@
 # Epic Events CRM. `make` alone lists the targets.
 
 BINARY  := bin/epicevents
+TESTFLAGS ?=
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/epic-events/crm/internal/app.version=$(VERSION)
 
@@ -17,11 +18,11 @@ run: build ## build, then launch on the database of the settings (SQLite epiceve
 	./$(BINARY)
 
 test: ## run every test, with the race detector (MariaDB tests too when EPIC_TEST_MYSQL_DSN is set)
-	go test -race ./...
+	go test -race $(TESTFLAGS) ./...
 
 test-mysql: ## bring up a local MariaDB with a test account, then run every test on it too
 	@dsn="$$(scripts/mariadb-up.sh)" && \
-		EPIC_TEST_MYSQL_DSN="$$dsn" EPIC_REQUIRE_MYSQL=1 go test -race ./...
+		EPIC_TEST_MYSQL_DSN="$$dsn" EPIC_REQUIRE_MYSQL=1 go test -race $(TESTFLAGS) ./...
 
 lint: ## gofmt check (fails when a file needs formatting) and go vet
 	@files="$$(gofmt -l .)"; \
