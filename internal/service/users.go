@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -78,30 +79,48 @@ func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Col
 		return domain.Collaborator{}, fmt.Errorf("create user: hash password: %w", err)
 	}
 	u.PasswordHash = hash
-	err = s.tx(ctx, actor, func(r Repos) error {
-		if u.EmployeeNumber == "" {
-			n, err := r.NextEmployeeNumber(ctx)
-			if err != nil {
-				return fmt.Errorf("create user: employee number: %w", err)
+	given := u
+	// Two managers creating collaborators at once may be proposed the same next
+	// employee number; the unique key refuses the second, which tries the next one.
+	for attempt := 1; ; attempt++ {
+		u = given
+		err = s.tx(ctx, actor, func(r Repos) error {
+			if u.EmployeeNumber == "" {
+				n, err := r.NextEmployeeNumber(ctx)
+				if err != nil {
+					return fmt.Errorf("create user: employee number: %w", err)
+				}
+				u.EmployeeNumber = n
 			}
-			u.EmployeeNumber = n
+			if err := r.CreateUser(ctx, &u); err != nil {
+				return fmt.Errorf("create user: %w", err)
+			}
+			var c changeSet
+			c.add("employee_number", "", u.EmployeeNumber)
+			c.add("full_name", "", u.FullName)
+			c.add("email", "", u.Email)
+			c.add("role", "", string(u.Role))
+			c.add("active", "", "true")
+			return s.audit(ctx, r, actor, "user.create", "user", u.ID, c)
+		})
+		if err == nil || given.EmployeeNumber != "" || attempt == maxNumberAttempts || !fieldConflict(err, "employee_number") {
+			break
 		}
-		if err := r.CreateUser(ctx, &u); err != nil {
-			return fmt.Errorf("create user: %w", err)
-		}
-		var c changeSet
-		c.add("employee_number", "", u.EmployeeNumber)
-		c.add("full_name", "", u.FullName)
-		c.add("email", "", u.Email)
-		c.add("role", "", string(u.Role))
-		c.add("active", "", "true")
-		return s.audit(ctx, r, actor, "user.create", "user", u.ID, c)
-	})
+	}
 	if err != nil {
 		return domain.Collaborator{}, err
 	}
 	s.report.Event(ctx, "user.create", actor.user(), userEventData(u))
 	return public(u), nil
+}
+
+// maxNumberAttempts bounds the retries of a generated employee number taken meanwhile.
+const maxNumberAttempts = 5
+
+// fieldConflict reports whether err is a conflict on field (a unique key).
+func fieldConflict(err error, field string) bool {
+	var de *domain.Error
+	return errors.As(err, &de) && de.Code == domain.CodeConflict && de.Fields[field] != ""
 }
 
 // Update changes a collaborator's name, email or role. A manager may not take

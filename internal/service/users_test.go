@@ -3,8 +3,10 @@ package service_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/epic-events/crm/internal/domain"
@@ -81,6 +83,31 @@ func TestUsersCreate(t *testing.T) {
 			u, err := users.Create(ctx, manager, in)
 			if err != nil || u.EmployeeNumber != "EE-0777" {
 				t.Fatalf("Create = %+v, %v; want EE-0777", u, err)
+			}
+		})
+
+		t.Run("managers creating collaborators at once get distinct employee numbers", func(t *testing.T) {
+			const n = 4
+			var wg sync.WaitGroup
+			created := make([]domain.Collaborator, n)
+			errs := make([]error, n)
+			for i := range n {
+				wg.Go(func() {
+					in := valid
+					in.Email = fmt.Sprintf("at.once.%d@staff.example.com", i)
+					created[i], errs[i] = users.Create(ctx, manager, in)
+				})
+			}
+			wg.Wait()
+			seen := map[string]bool{}
+			for i := range n {
+				if errs[i] != nil {
+					t.Fatalf("Create #%d: %v", i, errs[i])
+				}
+				if seen[created[i].EmployeeNumber] {
+					t.Fatalf("employee number %s given twice", created[i].EmployeeNumber)
+				}
+				seen[created[i].EmployeeNumber] = true
 			}
 		})
 
