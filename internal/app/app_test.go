@@ -352,7 +352,7 @@ func TestBadSettingsStopTheProgramWithOneLine(t *testing.T) {
 		{"an unknown driver", map[string]string{"DB_DRIVER": "postgres"}, "DB_DRIVER", "", nil},
 		{"a malformed duration", map[string]string{"SESSION_IDLE": "soon"}, "SESSION_IDLE", "", []string{"db", "migrate"}},
 		{"a short JWT secret", map[string]string{"JWT_SECRET": "too-short-secret"}, "JWT_SECRET", "too-short-secret", nil},
-		{"an unreachable MySQL server", map[string]string{"DB_DRIVER": "mysql", "DB_HOST": "127.0.0.1", "DB_PORT": "1", "DB_USER": "epic", "DB_PASS": "pa55-w0rd-secret"}, "DB_", "pa55-w0rd-secret", nil},
+		{"an unreachable MySQL server", map[string]string{"DB_DRIVER": "mysql", "DB_HOST": "127.0.0.1", "DB_PORT": "1", "DB_USER": "epic", "DB_PASS": "pa55-w0rd-secret"}, "DB_PORT", "pa55-w0rd-secret", nil},
 		{"an SQLite file that cannot be created", map[string]string{"DB_PATH": "/nonexistent-dir/sub/epic.db"}, "DB_PATH", "", nil},
 	}
 	for _, tt := range tests {
