@@ -6,9 +6,8 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
-	"text/template"
 
+	"github.com/chzyer/readline"
 	"github.com/manifoldco/promptui"
 	"golang.org/x/term"
 )
@@ -18,8 +17,9 @@ import (
 // out in the width that remains, and a header aligned with them starts there.
 const ItemIndent = 4
 
-// Escape sequences promptui hides and shows the cursor with.
+// Escape sequences that hide and show the text cursor.
 const (
+	hideCursor = "\x1b[?25l"
 	showCursor = "\x1b[?25h"
 )
 
@@ -43,11 +43,10 @@ func WithDisplay(d Display) TerminalOption {
 }
 
 // NewTerminalPrompter asks its questions on stdout and reads keys from stdin.
-// Pass a nil stdin (or os.Stdin, which is treated the same) for the real
-// terminal: readline then reads it through a cancellable reader, and a prompt
-// ended by Ctrl+D does not leave a read pending that would swallow the next
-// key. Other readers are for tests. A nil stdout means os.Stdout. The output
-// never carries the terminal bell.
+// Pass a nil stdin (os.Stdin is treated the same) for the real terminal:
+// readline then reads it through a cancellable reader and puts it in raw
+// mode only while a prompt is open. Other readers are for tests. A nil stdout
+// means os.Stdout. The output never carries the terminal bell.
 func NewTerminalPrompter(stdin io.ReadCloser, stdout io.WriteCloser, opts ...TerminalOption) *TerminalPrompter {
 	if f, ok := stdin.(*os.File); ok && f == os.Stdin {
 		stdin = nil
@@ -86,55 +85,34 @@ func (p *TerminalPrompter) Select(label string, items []string, opts ...SelectOp
 	}
 	cfg := ApplySelectOptions(len(items), opts...)
 	width := p.display.Cols()
-	label = Truncate(clean(label), width-2)
-	// A line wider than the terminal wraps, and promptui's redraw, which
-	// counts lines, would then leave debris: every line is cut to fit.
-	shown := make([]string, len(items))
-	for i, it := range items {
-		shown[i] = Truncate(clean(it), width-ItemIndent)
+	// A line wider than the terminal wraps, and the redraw, which counts
+	// lines, would then leave debris: every line is cut to fit.
+	sel := selectRun{
+		label: Truncate(clean(label), width-2),
+		items: make([]string, len(items)),
+		width: width,
 	}
-
-	reserved := 4 // help line, label line, the line the cursor rests on, one spare
-	labelTpl := `{{ "?" | blue }} {{ . | bold }}`
-	var promptLabel any = label
+	for i, it := range items {
+		sel.items[i] = Truncate(clean(it), width-ItemIndent)
+	}
+	// Besides the items: the label, the help line and the line the cursor
+	// rests on under the list (and the header).
+	reserved := 3
 	if cfg.Header != "" {
-		// The header takes the label's place right above the items; the
-		// label goes on the line before it, outside promptui's redraw.
-		fmt.Fprintf(p.out, "%s %s\n", p.style("blue", "?"), p.style("bold", label))
-		labelTpl = strings.Repeat(" ", ItemIndent) + `{{ . | faint }}`
-		promptLabel = Truncate(clean(cfg.Header), width-ItemIndent)
+		sel.header = Truncate(clean(cfg.Header), width-ItemIndent)
 		reserved++
 	}
-	size := min(len(items), max(3, p.display.Rows()-reserved))
-
-	s := promptui.Select{
-		Label: promptLabel,
-		Items: shown,
-		Size:  size,
-		Templates: &promptui.SelectTemplates{
-			Label:    labelTpl,
-			Active:   `{{ "▸" | cyan }} {{ . | bold }}`,
-			Inactive: `  {{ . }}`,
-			Selected: `{{ "✔" | green }} {{ . | faint }}`,
-			Help: `{{ "↑↓ move · Enter choose" | faint }}` +
-				`{{ if .Search }}{{ " · / search" | faint }}{{ end }}{{ " · Ctrl+C back" | faint }}`,
-			FuncMap: p.funcs(),
-		},
-		Stdin:  p.stdin,
-		Stdout: p.out,
-	}
+	sel.size = min(len(items), max(3, p.display.Rows()-reserved))
 	if !cfg.NoSearch {
-		lower := make([]string, len(shown))
-		for i, it := range shown {
+		lower := make([]string, len(sel.items))
+		for i, it := range sel.items {
 			lower[i] = strings.ToLower(it)
 		}
-		s.Searcher = func(input string, i int) bool {
+		sel.searcher = func(input string, i int) bool {
 			return strings.Contains(lower[i], strings.ToLower(strings.TrimSpace(input)))
 		}
 	}
-	// promptui scrolls to the top after placing the cursor; scroll so the
-	// cursor is visible, or the list could not be submitted.
-	i, _, err := s.RunCursorAt(cfg.Cursor, max(0, cfg.Cursor-size+1))
+	i, err := p.runSelect(sel, cfg.Cursor)
 	if err != nil {
 		return 0, p.fail(err)
 	}
@@ -164,68 +142,24 @@ func (p *TerminalPrompter) Confirm(label string) (bool, error) {
 
 func (p *TerminalPrompter) prompt(label, def string, mask rune, validate func(string) error) (string, error) {
 	v := &guardedValidator{fn: validate}
-	label = Truncate(clean(label), p.display.Cols()/2)
-	pr := promptui.Prompt{
-		Label:   label,
-		Default: def,
-		Mask:    mask,
-		Pointer: p.pointer,
-		Templates: &promptui.PromptTemplates{
-			Prompt:          `{{ "?" | blue }} {{ . | bold }}: `,
-			Valid:           `{{ "✔" | green }} {{ . | bold }}: `,
-			Invalid:         `{{ "✗" | red }} {{ . | bold }}: `,
-			Success:         `{{ . | faint }}: `,
-			ValidationError: `{{ ">>" | red }} {{ . | red }}`,
-			FuncMap:         p.funcs(),
-		},
-		Stdin:  p.stdin,
-		Stdout: p.out,
+	s, err := p.runPrompt(promptRun{
+		label:    Truncate(clean(label), p.display.Cols()/2),
+		def:      def,
+		mask:     mask,
+		validate: v.check,
+	})
+	if r := v.panicValue(); r != nil {
+		_, _ = p.out.Write([]byte(showCursor))
+		return "", fmt.Errorf("prompt %q: validator panicked: %v", label, r)
 	}
-	if validate != nil {
-		pr.Validate = v.check
-	}
-	s, err := pr.Run()
 	if err != nil {
 		return "", p.fail(err)
-	}
-	if r := v.panicValue(); r != nil {
-		return "", fmt.Errorf("prompt %q: validator panicked: %v", label, r)
 	}
 	return s, nil
 }
 
-// guardedValidator runs a validator on readline's goroutine, where a panic
-// would kill the program with the terminal still raw and the cursor hidden.
-// A panic makes the value unacceptable instead, so the user can only go back,
-// and Input then reports it as an internal error.
-type guardedValidator struct {
-	fn       func(string) error
-	mu       sync.Mutex
-	panicked any
-}
-
-func (g *guardedValidator) panicValue() any {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.panicked
-}
-
-var errCannotCheck = errors.New("this value cannot be checked right now (internal error); press Ctrl+C")
-
-func (g *guardedValidator) check(s string) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			g.mu.Lock()
-			g.panicked = r
-			g.mu.Unlock()
-			err = errCannotCheck
-		}
-	}()
-	return g.fn(s)
-}
-
-// fail maps promptui's errors to the ui's and makes sure the cursor promptui
-// hid is visible again, whatever path the prompt ended on.
+// fail maps readline's errors to the ui's and makes sure the cursor is
+// visible again, whatever path the prompt ended on.
 func (p *TerminalPrompter) fail(err error) error {
 	_, _ = p.out.Write([]byte(showCursor))
 	return mapPromptErr(err)
@@ -235,43 +169,32 @@ func mapPromptErr(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, promptui.ErrInterrupt), errors.Is(err, promptui.ErrAbort):
+	case errors.Is(err, readline.ErrInterrupt), errors.Is(err, promptui.ErrInterrupt), errors.Is(err, promptui.ErrAbort):
 		return ErrBack
-	case errors.Is(err, promptui.ErrEOF), errors.Is(err, io.EOF):
+	case errors.Is(err, io.EOF), errors.Is(err, promptui.ErrEOF):
 		return ErrQuit
 	default:
 		return fmt.Errorf("prompt: %w", err)
 	}
 }
 
-// pointer draws the text cursor: the character under it in reverse video, or
-// a block at the end of the line. (promptui's BlockCursor prints a literal
-// "\e", and its default block hides the character under it.)
-func (p *TerminalPrompter) pointer(under []rune) []rune {
-	if len(under) == 0 {
-		return []rune("█")
-	}
-	return []rune("\x1b[7m" + string(under) + "\x1b[27m")
+// palette is how prompts are styled: promptui's colours, or, without
+// colour (NO_COLOR, or not a colour terminal), plain text.
+type palette struct {
+	bold, faint, blue, green, red, cyan func(any) string
 }
 
-// funcs returns the template functions: promptui's colours, or, without
-// colour, the same names doing nothing.
-func (p *TerminalPrompter) funcs() template.FuncMap {
-	if p.display.Color {
-		return promptui.FuncMap
+func (p *TerminalPrompter) palette() palette {
+	if !p.display.Color {
+		plain := func(v any) string { return fmt.Sprint(v) }
+		return palette{plain, plain, plain, plain, plain, plain}
 	}
-	plain := template.FuncMap{}
-	for name := range promptui.FuncMap {
-		plain[name] = func(v any) string { return fmt.Sprint(v) }
+	return palette{
+		bold:  promptui.Styler(promptui.FGBold),
+		faint: promptui.Styler(promptui.FGFaint),
+		blue:  promptui.Styler(promptui.FGBlue),
+		green: promptui.Styler(promptui.FGGreen),
+		red:   promptui.Styler(promptui.FGRed),
+		cyan:  promptui.Styler(promptui.FGCyan),
 	}
-	return plain
-}
-
-// style applies one of promptui's template styles outside a template.
-func (p *TerminalPrompter) style(name, s string) string {
-	f, ok := p.funcs()[name].(func(any) string)
-	if !ok {
-		return s
-	}
-	return f(s)
 }
