@@ -167,7 +167,14 @@ func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (dom
 	}
 	size := f.Size()
 	var rows []contractView
-	err = r.q(ctx).Raw(contractSelect+w.sql()+" ORDER BY k.created_at DESC, k.id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	query := r.joined(contractSelect)
+	if f.SalesContactID != 0 {
+		// "My contracts": both engines are best driven from the collaborator's
+		// customers (ix_customers_sales_name), then each one's contracts, sorting
+		// only those; walking every contract by date would scan the table.
+		query = contractSelect
+	}
+	err = r.q(ctx).Raw(query+w.sql()+" ORDER BY k.created_at DESC, k.id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
 	if err != nil {
 		return domain.List[domain.Contract]{}, translate("list contracts", err)
 	}

@@ -141,7 +141,7 @@ func (r *Repos) ListCustomers(ctx context.Context, f domain.CustomerFilter) (dom
 	}
 	size := f.Size()
 	var rows []customerView
-	err = r.q(ctx).Raw(customerSelect+w.sql()+" ORDER BY c.full_name, c.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	err = r.q(ctx).Raw(r.joined(customerSelect)+w.sql()+" ORDER BY c.full_name, c.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
 	if err != nil {
 		return domain.List[domain.Customer]{}, translate("list customers", err)
 	}

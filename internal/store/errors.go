@@ -116,7 +116,7 @@ func duplicateError(err error) error {
 	if r, ok := uniqueRules[key]; ok {
 		return &domain.Error{Code: domain.CodeConflict, Message: "not saved", Fields: map[string]string{r.field: r.rule}}
 	}
-	return &domain.Error{Code: domain.CodeConflict, Message: "not saved"}
+	return &domain.Error{Code: domain.CodeConflict, Message: "not saved: it already exists"}
 }
 
 func checkError(err error) error {

@@ -187,7 +187,7 @@ func (r *Repos) ListEvents(ctx context.Context, f domain.EventFilter) (domain.Li
 	}
 	size := f.Size()
 	var rows []eventView
-	err = r.q(ctx).Raw(eventSelect+w.sql()+" ORDER BY e.start_at, e.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	err = r.q(ctx).Raw(r.joined(eventSelect)+w.sql()+" ORDER BY e.start_at, e.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
 	if err != nil {
 		return domain.List[domain.Event]{}, translate("list events", err)
 	}

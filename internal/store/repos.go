@@ -24,6 +24,18 @@ func (r *Repos) q(ctx context.Context) *gorm.DB { return r.db.WithContext(ctx) }
 
 func (r *Repos) mysql() bool { return r.driver == DriverMySQL }
 
+// joined prepares a SELECT over a join whose first table drives the order of a
+// list. MariaDB otherwise starts from the smallest joined table (users), then
+// sorts the whole join to find the first page: STRAIGHT_JOIN keeps the written
+// order, so the list walks its (key, id) index and stops after one page.
+// SQLite already starts from the first table when its index serves the ORDER BY.
+func (r *Repos) joined(query string) string {
+	if r.mysql() {
+		return "SELECT STRAIGHT_JOIN " + strings.TrimPrefix(query, "SELECT ")
+	}
+	return query
+}
+
 // stamp is the form every time takes before it is written: UTC (so SQLite's
 // text comparisons order it) at MySQL's microsecond precision (so both engines
 // give back what was written).
