@@ -30,7 +30,7 @@ type Display struct {
 // environment.
 func DetectDisplay(f *os.File, color bool, loc *time.Location) Display {
 	d := Display{Location: loc}
-	if f == nil || !term.IsTerminal(int(f.Fd())) {
+	if !IsTerminal(f) {
 		return d
 	}
 	d.TTY, d.Color = true, color
@@ -38,6 +38,13 @@ func DetectDisplay(f *os.File, color bool, loc *time.Location) Display {
 		d.Width, d.Height = w, h
 	}
 	return d
+}
+
+// IsTerminal reports whether f is a terminal. The interactive mode must
+// refuse to start when standard input is not one: it would wait on a pipe or
+// spin on its end.
+func IsTerminal(f *os.File) bool {
+	return f != nil && term.IsTerminal(int(f.Fd()))
 }
 
 // Cols returns the usable width in columns.

@@ -1,12 +1,21 @@
 // Package ui owns the interactive terminal: the Prompter interface the menus
-// ask their questions through, its promptui implementation, tables that fit
+// ask their questions through, its terminal implementation, tables that fit
 // the terminal, and the pager and pick-list every list is shown with.
 //
-// promptui (unmaintained since 2021) and its readline stay inside this
-// package, behind Prompter, so the menus are tested with the scripted fake in
-// ui/uitest and only the end-to-end tests need a real pseudo-terminal.
-// Control flow at a prompt is two sentinel errors: ErrBack (Ctrl+C: go back one
-// menu) and ErrQuit (Ctrl+D or end of input: leave the program).
+// Prompter is small on purpose (Select, Input, Password, Confirm): the menus
+// are tested with the scripted fake in ui/uitest, and only end-to-end tests
+// need a real pseudo-terminal (internal/ptytest). Control flow at a prompt is
+// two sentinel errors: ErrBack (Ctrl+C: go back one menu) and ErrQuit
+// (Ctrl+D or the end of input: leave the program).
+//
+// The terminal implementation is built on promptui (its list, cursor, screen
+// buffer and styles) and readline, which stay inside this package. It runs
+// promptui's prompt loops itself, because promptui's own redraw races with
+// readline's goroutine (see promptui_run.go), and it takes care of the traps
+// the library leaves: no terminal bell, a Yes/No Select instead of IsConfirm,
+// no empty Select, every line cut to the terminal's width, the cursor shown
+// again however a prompt ends, and a panicking validator reported rather than
+// crashing with the terminal raw.
 //
 // The ui reads nothing from the environment and keeps no global state: what it
 // knows about the terminal (size, colour, time zone) is a Display given to it.

@@ -30,6 +30,7 @@ type TerminalPrompter struct {
 	display Display
 	saved   *term.State // the terminal as we found it, restored by Restore
 	fd      int
+	outFd   int // the output's descriptor when it is a terminal, else -1
 }
 
 var _ Prompter = (*TerminalPrompter)(nil)
@@ -55,7 +56,10 @@ func NewTerminalPrompter(stdin io.ReadCloser, stdout io.WriteCloser, opts ...Ter
 	if stdout == nil {
 		w = os.Stdout
 	}
-	p := &TerminalPrompter{stdin: stdin, out: newBellFilter(w), fd: -1}
+	p := &TerminalPrompter{stdin: stdin, out: newBellFilter(w), fd: -1, outFd: -1}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.outFd = int(f.Fd())
+	}
 	for _, opt := range opts {
 		opt(p)
 	}
@@ -66,6 +70,17 @@ func NewTerminalPrompter(stdin io.ReadCloser, stdout io.WriteCloser, opts ...Ter
 		}
 	}
 	return p
+}
+
+// screenSize returns the terminal's size now (it may have been resized since
+// the Display was detected), or the Display's when it cannot be read.
+func (p *TerminalPrompter) screenSize() (cols, rows int) {
+	if p.outFd >= 0 {
+		if w, h, err := term.GetSize(p.outFd); err == nil && w > 0 && h > 0 {
+			return w, h
+		}
+	}
+	return p.display.Cols(), p.display.Rows()
 }
 
 // Restore leaves the terminal as the program found it: cursor shown, raw mode
@@ -84,7 +99,7 @@ func (p *TerminalPrompter) Select(label string, items []string, opts ...SelectOp
 		return 0, ErrNoItems
 	}
 	cfg := ApplySelectOptions(len(items), opts...)
-	width := p.display.Cols()
+	width, height := p.screenSize()
 	// A line wider than the terminal wraps, and the redraw, which counts
 	// lines, would then leave debris: every line is cut to fit.
 	sel := selectRun{
@@ -102,7 +117,7 @@ func (p *TerminalPrompter) Select(label string, items []string, opts ...SelectOp
 		sel.header = Truncate(clean(cfg.Header), width-ItemIndent)
 		reserved++
 	}
-	sel.size = min(len(items), max(3, p.display.Rows()-reserved))
+	sel.size = min(len(items), max(3, height-reserved))
 	if !cfg.NoSearch {
 		lower := make([]string, len(sel.items))
 		for i, it := range sel.items {
@@ -142,8 +157,10 @@ func (p *TerminalPrompter) Confirm(label string) (bool, error) {
 
 func (p *TerminalPrompter) prompt(label, def string, mask rune, validate func(string) error) (string, error) {
 	v := &guardedValidator{fn: validate}
+	width, _ := p.screenSize()
 	s, err := p.runPrompt(promptRun{
-		label:    Truncate(clean(label), p.display.Cols()/2),
+		label:    Truncate(clean(label), width/2),
+		width:    width,
 		def:      def,
 		mask:     mask,
 		validate: v.check,

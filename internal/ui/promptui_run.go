@@ -116,7 +116,7 @@ func (p *TerminalPrompter) runSelect(s selectRun, cursor int) (int, error) {
 		sb := scr.sb
 		_, _ = sb.WriteString(st.blue("?") + " " + st.bold(s.label))
 		if searchMode {
-			_, _ = sb.WriteString("Search: " + search.Format())
+			_, _ = sb.WriteString(Truncate("Search: "+search.Format(), s.width-1))
 		} else {
 			_, _ = sb.WriteString(help)
 		}
@@ -210,6 +210,7 @@ type promptRun struct {
 	def      string
 	mask     rune // 0: echo the text
 	validate func(string) error
+	width    int
 }
 
 func (p *TerminalPrompter) runPrompt(r promptRun) (string, error) {
@@ -220,7 +221,7 @@ func (p *TerminalPrompter) runPrompt(r promptRun) (string, error) {
 	cur := promptui.NewCursor(r.def, p.pointer, r.def != "")
 	var inputErr error // the last refusal, shown until the next key
 
-	width := p.display.Cols()
+	width := r.width
 	prefix := 2 + text.StringWidthWithoutEscSequences(r.label) + 2 // "✔ label: "
 	echo := func() string {
 		input := []rune(cur.Get())
