@@ -29,17 +29,35 @@ type screen struct {
 }
 
 // newReadline opens readline on the prompter's input and output. The input is
-// wrapped in a cancellable reader so that closing never waits on a read.
-func (p *TerminalPrompter) newReadline(cfg *readline.Config) (*readline.Instance, error) {
+// wrapped in a cancellable reader so that closing never waits on a read. The
+// returned close function ends every goroutine readline started (promptui's
+// Select leaves one behind on each call).
+func (p *TerminalPrompter) newReadline(cfg *readline.Config) (*readline.Instance, func(), error) {
 	cfg.Stdin = p.stdin
 	cfg.Stdout = p.out
 	cfg.HistoryLimit = -1
 	cfg.UniqueEditLine = true
-	if err := cfg.Init(); err != nil {
-		return nil, err
+	if p.stdin != nil {
+		// readline puts the process's own standard input in raw mode
+		// whatever it reads from; keys from elsewhere must leave it alone.
+		cfg.FuncMakeRaw = func() error { return nil }
+		cfg.FuncExitRaw = func() error { return nil }
 	}
-	cfg.Stdin = readline.NewCancelableStdin(cfg.Stdin)
-	return readline.NewEx(cfg)
+	if err := cfg.Init(); err != nil {
+		return nil, nil, err
+	}
+	fillable := cfg.Stdin // Init's wrapper, whose goroutine ends when it is closed
+	cfg.Stdin = readline.NewCancelableStdin(fillable)
+	rl, err := readline.NewEx(cfg)
+	if err != nil {
+		_ = cfg.Stdin.Close()
+		_ = fillable.Close()
+		return nil, nil, err
+	}
+	return rl, func() {
+		_ = rl.Close()
+		_ = fillable.Close()
+	}, nil
 }
 
 // selectRun is one Select, its lines already cut to the terminal's width.
@@ -157,11 +175,11 @@ func (p *TerminalPrompter) runSelect(s selectRun, cursor int) (int, error) {
 		}
 		return nil, 0, true
 	})
-	rl, err := p.newReadline(cfg)
+	rl, closeRL, err := p.newReadline(cfg)
 	if err != nil {
 		return 0, err
 	}
-	defer rl.Close()
+	defer closeRL()
 	_, _ = rl.Write([]byte(hideCursor))
 	scr.sb = screenbuf.New(rl)
 
@@ -258,11 +276,11 @@ func (p *TerminalPrompter) runPrompt(r promptRun) (string, error) {
 		}
 		return nil, 0, draw(line, pos, key)
 	})
-	rl, err := p.newReadline(cfg)
+	rl, closeRL, err := p.newReadline(cfg)
 	if err != nil {
 		return "", err
 	}
-	defer rl.Close()
+	defer closeRL()
 	_, _ = rl.Write([]byte(hideCursor))
 	scr.sb = screenbuf.New(rl)
 

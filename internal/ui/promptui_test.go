@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/epic-events/crm/internal/ui"
 )
@@ -225,5 +227,29 @@ func TestTerminalWithoutColour(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "\x1b[3") || strings.Contains(out.String(), "\x1b[1m") {
 		t.Fatalf("colour or bold without colour: %q", out.String())
+	}
+}
+
+func TestTerminalPromptsLeaveNoGoroutineBehind(t *testing.T) {
+	ask := func() {
+		p, _ := keys(down, enter)
+		_, _ = p.Select("Fruit", fruits)
+		p, _ = keys("Ada", enter)
+		_, _ = p.Input("Name", "", nil)
+		p, _ = keys(ctrlC)
+		_, _ = p.Confirm("Sure?")
+	}
+	ask() // readline starts one goroutine for good, on its first use
+	before := runtime.NumGoroutine()
+	for range 20 {
+		ask()
+	}
+	// Goroutines end just after a prompt returns: give them a moment.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Fatalf("%d goroutines after 60 prompts, %d before: each prompt leaks", after, before)
 	}
 }
