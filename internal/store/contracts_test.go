@@ -273,3 +273,48 @@ func TestListContracts(t *testing.T) {
 		})
 	})
 }
+
+func TestConcurrentPaymentsSerialise(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		sam := newUser(t, db.Repos, domain.RoleSales, "Sam Sales")
+		c := newCustomer(t, db.Repos, sam, "Busy Customer", "")
+		k := newContract(t, db.Repos, c, 1_000, 1_000, domain.ContractSigned)
+		const workers, each = 4, 5
+		errs := make(chan error, workers*each)
+		done := make(chan struct{})
+		for range workers {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				for range each {
+					errs <- db.Tx(ctx, func(r *store.Repos) error {
+						locked, err := r.GetContractForUpdate(ctx, k.ID)
+						if err != nil {
+							return err
+						}
+						if err := r.AddPayment(ctx, &domain.Payment{ContractID: k.ID, Amount: 10, RecordedByID: sam.ID}); err != nil {
+							return err
+						}
+						locked.AmountDue -= 10
+						return r.UpdateContract(ctx, &locked)
+					})
+				}
+			}()
+		}
+		for range workers {
+			<-done
+		}
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("a payment failed (the read did not lock the contract?): %v", err)
+			}
+		}
+		got, err := db.GetContract(ctx, k.ID)
+		mustNil(t, err)
+		paid, err := db.PaidTotal(ctx, k.ID)
+		mustNil(t, err)
+		if paid != workers*each*10 || got.AmountDue != 1_000-paid || got.Version != 1+workers*each {
+			t.Fatalf("paid %d, due %d, version %d after %d payments of 10", paid, got.AmountDue, got.Version, workers*each)
+		}
+	})
+}
