@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/alexedwards/argon2id"
 )
@@ -76,7 +77,10 @@ func (p Params) lib() *argon2id.Params {
 // Hasher hashes and verifies passwords with fixed parameters. It is safe for concurrent use.
 type Hasher struct {
 	params Params
-	dummy  string
+	// dummy is made on first use: most commands never verify a password, and one
+	// hash at production cost is a tenth of a second they need not spend.
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // NewHasher checks p and prepares the dummy hash that VerifyDummy compares against.
@@ -84,14 +88,7 @@ func NewHasher(p Params) (*Hasher, error) {
 	if err := p.check(); err != nil {
 		return nil, fmt.Errorf("new hasher: %w", err)
 	}
-	h := &Hasher{params: p}
-	// The dummy is made with the same params so that verifying it costs what a real one does.
-	dummy, err := h.Hash("not a password: the dummy for unknown accounts")
-	if err != nil {
-		return nil, fmt.Errorf("new hasher: %w", err)
-	}
-	h.dummy = dummy
-	return h, nil
+	return &Hasher{params: p}, nil
 }
 
 // Params returns the parameters new hashes are made with.
@@ -123,7 +120,16 @@ func (h *Hasher) Verify(password, encoded string) (bool, error) {
 // VerifyDummy spends the time of one Verify against a hash no password matches,
 // so that a login for an unknown email takes as long as one for a known email.
 func (h *Hasher) VerifyDummy(password string) {
-	_, _, _ = argon2id.CheckHash(password, h.dummy)
+	made := false
+	h.dummyOnce.Do(func() {
+		// Made with the same params, so making it costs what verifying it does: the
+		// call that makes it has spent its one hash, the others verify against it.
+		h.dummy, _ = h.Hash("not a password: the dummy for unknown accounts")
+		made = true
+	})
+	if !made {
+		_, _, _ = argon2id.CheckHash(password, h.dummy)
+	}
 }
 
 // NeedsRehash reports whether encoded was made with other parameters than the
