@@ -55,12 +55,13 @@ var checkRules = map[string]fieldRule{
 }
 
 var (
-	mysqlDupKey   = regexp.MustCompile(`for key '([^']+)'`)
-	sqliteUnique  = regexp.MustCompile(`UNIQUE constraint failed: ([a-z_]+\.[a-z_]+)`)
-	checkName     = regexp.MustCompile(`ck_[a-z_]+`)
-	mysqlTooLong  = regexp.MustCompile(`Data too long for column '([^']+)'`)
-	mysqlNotFound = 1146 // ER_NO_SUCH_TABLE
+	mysqlDupKey  = regexp.MustCompile(`for key '([^']+)'`)
+	sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: ([a-z_]+\.[a-z_]+)`)
+	checkName    = regexp.MustCompile(`ck_[a-z_]+`)
+	mysqlTooLong = regexp.MustCompile(`Data too long for column '([^']+)'`)
 )
+
+const mysqlNoSuchTable = 1146 // ER_NO_SUCH_TABLE
 
 // translate turns a driver error into the domain's terms: duplicates and CHECK
 // failures into field errors, lost connections and lock timeouts into
@@ -94,7 +95,7 @@ func translate(op string, err error) error {
 			if m := mysqlTooLong.FindStringSubmatch(me.Message); m != nil {
 				return &domain.Error{Code: domain.CodeInvalid, Message: "invalid input", Fields: map[string]string{m[1]: "is too long"}}
 			}
-		case uint16(mysqlNotFound):
+		case mysqlNoSuchTable:
 			return fmt.Errorf("%s: the database is not migrated: %w", op, err)
 		}
 	}

@@ -111,13 +111,9 @@ func openSQLite(ctx context.Context, cfg Config, gcfg *gorm.Config) (*DB, error)
 	sqlDB.SetMaxIdleConns(1)
 	sqlDB.SetConnMaxLifetime(0)
 	sqlDB.SetConnMaxIdleTime(0)
-	// The pragmas run when the connection opens; a write proves the file is writable.
+	// The pragmas run when the connection opens: a file that is not a database,
+	// or a directory that cannot hold one, fails here rather than at first use.
 	if err := sqlDB.PingContext(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, fail(err)
-	}
-	var mode string
-	if err := sqlDB.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		_ = sqlDB.Close()
 		return nil, fail(err)
 	}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"net"
 	"os"
 	"path/filepath"
@@ -146,4 +147,58 @@ func TestClosedDatabaseIsUnavailable(t *testing.T) {
 			t.Fatalf("message = %q", de.Message)
 		}
 	})
+}
+
+func TestKilledConnectionIsUnavailableAndThePoolRecovers(t *testing.T) {
+	_, _, mc := mysqlTarget(t)
+	db := storetest.MySQL(t)
+	if db == nil {
+		t.Skip("no MySQL")
+	}
+	d := db.Describe()
+	name := d[strings.LastIndexByte(d, '/')+1:]
+	mustNil(t, db.SeedGrants(ctx, testGrants))
+	u := newUser(t, db.Repos, domain.RoleSales, "Still Here")
+
+	admin, err := sql.Open("mysql", mc.FormatDSN())
+	mustNil(t, err)
+	defer admin.Close()
+	killAll := func() {
+		rows, err := admin.Query("SELECT id FROM information_schema.processlist WHERE db = ?", name)
+		mustNil(t, err)
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			mustNil(t, rows.Scan(&id))
+			ids = append(ids, id)
+		}
+		_ = rows.Close()
+		if len(ids) == 0 {
+			t.Fatal("no connection to kill")
+		}
+		for _, id := range ids {
+			if _, err := admin.Exec("KILL CONNECTION " + strconv.FormatInt(id, 10)); err != nil {
+				t.Fatalf("kill %d: %v", id, err)
+			}
+		}
+	}
+
+	err = db.Tx(ctx, func(r *store.Repos) error {
+		if _, err := r.GetUser(ctx, u.ID); err != nil {
+			return err
+		}
+		killAll()
+		u2 := u
+		u2.FullName = "Half Written"
+		return r.UpdateUser(ctx, &u2)
+	})
+	de := wantCode(t, err, domain.CodeUnavailable)
+	if de.Message != "the database is unavailable; try again" {
+		t.Fatalf("message = %q", de.Message)
+	}
+	got, err := db.GetUser(ctx, u.ID)
+	mustNil(t, err)
+	if got.FullName != "Still Here" {
+		t.Fatalf("a write of the killed transaction survived: %q", got.FullName)
+	}
 }

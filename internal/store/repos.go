@@ -161,8 +161,8 @@ func (r *Repos) deleteRow(ctx context.Context, op, table, entity string, id doma
 	return nil
 }
 
-// pageSize and hasNext implement "fetch one more than asked to know whether a
-// next page exists".
+// trimPage cuts the extra row a list fetches (size+1) to learn, without a
+// COUNT, whether a next page exists.
 func trimPage[T any](rows []T, size int) ([]T, bool) {
 	if len(rows) > size {
 		return rows[:size], true
