@@ -243,18 +243,21 @@ func (s *Contracts) Get(ctx context.Context, actor Actor, id domain.ID) (Contrac
 	if err := authorize(actor, domain.PermRead, domain.Subject{}, "read contracts"); err != nil {
 		return ContractDetail{}, err
 	}
-	var c domain.Contract
+	var d ContractDetail
 	err := s.read(ctx, actor, func(r Repos) error {
 		var err error
-		if c, err = r.GetContract(ctx, id); err != nil {
+		if d.Contract, err = r.GetContract(ctx, id); err != nil {
 			return fmt.Errorf("get contract %d: %w", id, err)
+		}
+		if d.Payments, err = r.ListPayments(ctx, id); err != nil {
+			return fmt.Errorf("list payments of contract %d: %w", id, err)
 		}
 		return nil
 	})
 	if err != nil {
 		return ContractDetail{}, err
 	}
-	return s.detail(ctx, actor, c)
+	return d, nil
 }
 
 // List reads one page of contracts. The filters of the menus: SalesContactID (my
@@ -290,16 +293,4 @@ func (s *Contracts) change(ctx context.Context, actor Actor, id domain.ID, what 
 		}
 		return fn(r, &c)
 	})
-}
-
-func (s *Contracts) detail(ctx context.Context, actor Actor, c domain.Contract) (ContractDetail, error) {
-	d := ContractDetail{Contract: c}
-	err := s.read(ctx, actor, func(r Repos) error {
-		var err error
-		if d.Payments, err = r.ListPayments(ctx, c.ID); err != nil {
-			return fmt.Errorf("list payments of contract %d: %w", c.ID, err)
-		}
-		return nil
-	})
-	return d, err
 }
