@@ -79,6 +79,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := registerQueryCounter(db.gorm); err != nil {
+		_ = db.sql.Close()
+		return nil, fmt.Errorf("open: query counter: %w", err)
+	}
 	db.Repos = &Repos{db: db.gorm, driver: db.driver, now: now}
 	return db, nil
 }
