@@ -167,7 +167,8 @@ func (s *Auth) failed(ctx context.Context, id domain.ID, now time.Time) error {
 	var until *time.Time
 	err := s.tx(ctx, Actor{}, func(r Repos) error {
 		var err error
-		if u, err = r.GetUser(ctx, id); err != nil {
+		// Locked: failures typed at once in several terminals must all count.
+		if u, err = r.GetUserForUpdate(ctx, id); err != nil {
 			return fmt.Errorf("login: %w", err)
 		}
 		count := u.FailedLogins + 1

@@ -34,6 +34,9 @@ type Repos interface {
 // UserRepo stores collaborators. Emails are looked up lower-cased.
 type UserRepo interface {
 	GetUser(ctx context.Context, id domain.ID) (domain.Collaborator, error)
+	// GetUserForUpdate reads the collaborator and locks their row until the
+	// transaction ends (SELECT ... FOR UPDATE on MySQL), so failed logins add up.
+	GetUserForUpdate(ctx context.Context, id domain.ID) (domain.Collaborator, error)
 	GetUserByEmail(ctx context.Context, email string) (domain.Collaborator, error)
 	GetUserByEmployeeNumber(ctx context.Context, number string) (domain.Collaborator, error)
 	// CreateUser inserts u and sets its ID, Version (1), CreatedAt and UpdatedAt.

@@ -49,8 +49,12 @@ func (u userRow) domain() domain.Collaborator {
 }
 
 func (r *Repos) getUserBy(ctx context.Context, op, col string, key any, notFound func() error) (domain.Collaborator, error) {
+	return r.getUserWhere(ctx, op, col, key, "", notFound)
+}
+
+func (r *Repos) getUserWhere(ctx context.Context, op, col string, key any, lock string, notFound func() error) (domain.Collaborator, error) {
 	var rows []userRow
-	if err := r.q(ctx).Raw("SELECT "+userCols+" FROM users WHERE "+col+" = ? LIMIT 1", key).Scan(&rows).Error; err != nil {
+	if err := r.q(ctx).Raw("SELECT "+userCols+" FROM users WHERE "+col+" = ? LIMIT 1"+lock, key).Scan(&rows).Error; err != nil {
 		return domain.Collaborator{}, translate(op, err)
 	}
 	if len(rows) == 0 {
@@ -62,6 +66,18 @@ func (r *Repos) getUserBy(ctx context.Context, op, col string, key any, notFound
 // GetUser reads a collaborator by id.
 func (r *Repos) GetUser(ctx context.Context, id domain.ID) (domain.Collaborator, error) {
 	return r.getUserBy(ctx, "get user", "id", id, func() error { return domain.NotFound("collaborator", id) })
+}
+
+// GetUserForUpdate reads a collaborator and, on MySQL, locks the row until the
+// transaction ends, so that concurrent read-then-write of the login state (failed
+// logins from several terminals) add up instead of overwriting each other.
+// SQLite needs no lock: its transactions already hold the write lock.
+func (r *Repos) GetUserForUpdate(ctx context.Context, id domain.ID) (domain.Collaborator, error) {
+	lock := ""
+	if r.mysql() {
+		lock = " FOR UPDATE"
+	}
+	return r.getUserWhere(ctx, "get user for update", "id", id, lock, func() error { return domain.NotFound("collaborator", id) })
 }
 
 // GetUserByEmail reads a collaborator by email, whatever its letter case.
