@@ -31,3 +31,10 @@ lint: ## gofmt check (fails when a file needs formatting) and go vet
 
 reset: build ## build, then erase the database and seed the demo data (no question asked)
 	./$(BINARY) db reset --yes
+
+.PHONY: cluster-up cluster-down
+cluster-up: ## start a 3-node MariaDB Galera cluster on 127.0.0.1:4406-4408 (scripts/galera-up.sh)
+	@scripts/galera-up.sh >/dev/null
+
+cluster-down: ## stop the Galera cluster and erase its data (scripts/galera-down.sh)
+	@scripts/galera-down.sh
