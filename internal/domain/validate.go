@@ -120,6 +120,21 @@ func ValidateAmount(m Money) error {
 
 var errMoneyRange = fmt.Errorf("must be between 0.00 and %s", MaxMoney)
 
+// The instants an event or a payment may have: a mistyped year ("0026" for
+// "2026", "20266") is refused rather than stored as a date nobody meant.
+var (
+	minDate = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+	maxDate = time.Date(2100, time.January, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// ValidateDate accepts an instant from 2000-01-01 up to the end of 2099 (UTC).
+func ValidateDate(t time.Time) error {
+	if t.Before(minDate) || !t.Before(maxDate) {
+		return errors.New("must be between 2000-01-01 and 2099-12-31")
+	}
+	return nil
+}
+
 // ValidatePeriod requires end after start, both set.
 func ValidatePeriod(start, end time.Time) error {
 	if start.IsZero() || end.IsZero() {

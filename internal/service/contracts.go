@@ -142,6 +142,8 @@ func (s *Contracts) RecordPayment(ctx context.Context, actor Actor, id domain.ID
 		}
 		if receivedAt.After(now) {
 			fe.Add("received_at", "must not be in the future")
+		} else {
+			fe.Check("received_at", domain.ValidateDate(receivedAt))
 		}
 		if err := fe.Err(); err != nil {
 			return err

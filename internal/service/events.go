@@ -279,11 +279,16 @@ func validateEvent(e domain.Event) domain.FieldErrors {
 	fe.Check("name", domain.ValidateName(e.Name))
 	if e.StartAt.IsZero() {
 		fe.Add("start_at", "is required")
+	} else {
+		fe.Check("start_at", domain.ValidateDate(e.StartAt))
 	}
 	if e.EndAt.IsZero() {
 		fe.Add("end_at", "is required")
 	} else if !e.StartAt.IsZero() {
 		fe.Check("end_at", domain.ValidatePeriod(e.StartAt, e.EndAt))
+	}
+	if !e.EndAt.IsZero() {
+		fe.Check("end_at", domain.ValidateDate(e.EndAt))
 	}
 	fe.Check("location", domain.ValidateLocation(e.Location))
 	fe.Check("attendees", domain.ValidateAttendees(e.Attendees))
