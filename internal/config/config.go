@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -66,11 +67,14 @@ type Config struct {
 type DB struct {
 	Driver     string
 	SQLitePath string
-	Host       string
-	Port       int
-	User       string
-	Password   string
-	Database   string
+	// Host is DB_HOST as written: one server, or several ("host:port" or
+	// "host", comma-separated) tried in order; Addrs lists them.
+	Host string
+	// Port is DB_PORT: the port of every server in Host that names none.
+	Port     int
+	User     string
+	Password string
+	Database string
 }
 
 // Production reports whether resets and demo seeds must be refused.
@@ -79,11 +83,20 @@ func (c Config) Production() bool { return c.Env == Production }
 // Store returns the store's connection settings. The clock is not a setting:
 // the caller sets Now.
 func (c Config) Store() store.Config {
+	addrs := c.DB.Addrs()
+	host, port := c.DB.Host, c.DB.Port
+	if len(addrs) > 0 {
+		// The first server, for whoever reads one host and port.
+		h, p, _ := net.SplitHostPort(addrs[0])
+		host = h
+		port, _ = strconv.Atoi(p)
+	}
 	return store.Config{
 		Driver:     c.DB.Driver,
 		SQLitePath: c.DB.SQLitePath,
-		Host:       c.DB.Host,
-		Port:       c.DB.Port,
+		Host:       host,
+		Port:       port,
+		Hosts:      addrs,
 		User:       c.DB.User,
 		Password:   c.DB.Password,
 		Database:   c.DB.Database,
@@ -130,15 +143,18 @@ func Load(getenv func(string) string) (Config, error) {
 	if v := get("DB_PATH"); v != "" {
 		c.DB.SQLitePath = v
 	}
-	if v := get("DB_HOST"); v != "" {
-		c.DB.Host = v
-	}
 	if v := get("DB_PORT"); v != "" {
 		port, err := strconv.Atoi(v)
 		if err != nil || port < 1 || port > 65535 {
 			bad.Add("DB_PORT", fmt.Sprintf("must be a port number from 1 to 65535, not %q", v))
 		} else {
 			c.DB.Port = port
+		}
+	}
+	if v := get("DB_HOST"); v != "" {
+		c.DB.Host = v
+		if _, err := ParseHosts(v, c.DB.Port); err != nil {
+			bad.Add("DB_HOST", err.Error())
 		}
 	}
 	c.DB.User = get("DB_USER")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -155,6 +156,13 @@ func TestLoadRefusesBadSettings(t *testing.T) {
 		{"an unknown APP_ENV", map[string]string{"APP_ENV": "staging"}, "APP_ENV", "development or production", ""},
 		{"a short JWT_SECRET, without repeating it", map[string]string{"JWT_SECRET": "hunter2-too-short"}, "JWT_SECRET", "at least 32 bytes", "hunter2-too-short"},
 		{"mysql without DB_USER", map[string]string{"DB_DRIVER": "mysql", "DB_PASS": "p4ss-w0rd-value"}, "DB_USER", "required when DB_DRIVER is mysql", "p4ss-w0rd-value"},
+		{"an empty server in a DB_HOST list", map[string]string{"DB_HOST": "db1,,db2"}, "DB_HOST", "none empty", ""},
+		{"a trailing comma in DB_HOST", map[string]string{"DB_HOST": "db1:4406,"}, "DB_HOST", "none empty", ""},
+		{"a DB_HOST port that is not a number", map[string]string{"DB_HOST": "db1:4406,db2:mysql"}, "DB_HOST", "1 to 65535", ""},
+		{"a DB_HOST port out of range", map[string]string{"DB_HOST": "db1:70000"}, "DB_HOST", "1 to 65535", ""},
+		{"a DB_HOST server listed twice", map[string]string{"DB_HOST": "db1:3306,db1"}, "DB_HOST", "db1:3306 twice", ""},
+		{"a DB_HOST entry that is not a host", map[string]string{"DB_HOST": "db1,db 2"}, "DB_HOST", "not a host name", ""},
+		{"an IPv6 address and port without brackets", map[string]string{"DB_HOST": "fe80::1%eth0:4406:x"}, "DB_HOST", "[address]:port", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,10 +209,44 @@ func TestStoreCarriesTheConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := c.Store()
-	if s.Driver != "mysql" || s.Host != "h" || s.Port != 3308 || s.User != "u" || s.Password != "p" || s.Database != "n" || s.SQLitePath != "x.db" {
+	if s.Driver != "mysql" || s.Host != "h" || s.Port != 3308 || s.User != "u" || s.Password != "p" || s.Database != "n" || s.SQLitePath != "x.db" ||
+		!slices.Equal(s.Hosts, []string{"h:3308"}) {
 		t.Errorf("Store() = %+v", s)
 	}
 	if s.Now != nil {
 		t.Error("Store() must leave the clock to the caller")
+	}
+}
+
+func TestDBHostListsSeveralServers(t *testing.T) {
+	tests := []struct {
+		name    string
+		host    string
+		port    string
+		want    []string
+		first   string // Store().Host
+		firstPt int    // Store().Port
+	}{
+		{"one host takes DB_PORT", "db.internal", "3307", []string{"db.internal:3307"}, "db.internal", 3307},
+		{"the default host and port", "", "", []string{"127.0.0.1:3306"}, "127.0.0.1", 3306},
+		{"a cluster's nodes, each with its port, in the order written", "127.0.0.1:4406,127.0.0.1:4407,127.0.0.1:4408", "",
+			[]string{"127.0.0.1:4406", "127.0.0.1:4407", "127.0.0.1:4408"}, "127.0.0.1", 4406},
+		{"a server without a port takes DB_PORT", "db1:4406, db2 ,db3", "3310", []string{"db1:4406", "db2:3310", "db3:3310"}, "db1", 4406},
+		{"IPv6 addresses, bare or bracketed with a port", "::1,[fe80::2]:4407", "", []string{"[::1]:3306", "[fe80::2]:4407"}, "::1", 3306},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(map[string]string{"DB_DRIVER": "mysql", "DB_USER": "u", "DB_HOST": tt.host, "DB_PORT": tt.port}))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if got := c.DB.Addrs(); !slices.Equal(got, tt.want) {
+				t.Errorf("Addrs() = %q, want %q", got, tt.want)
+			}
+			s := c.Store()
+			if !slices.Equal(s.Hosts, tt.want) || s.Host != tt.first || s.Port != tt.firstPt {
+				t.Errorf("Store() = hosts %q, host %q, port %d; want %q, %q, %d", s.Hosts, s.Host, s.Port, tt.want, tt.first, tt.firstPt)
+			}
+		})
 	}
 }

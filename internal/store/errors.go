@@ -23,6 +23,16 @@ var errUnavailable = &domain.Error{Code: domain.CodeUnavailable, Message: "the d
 
 var errBusy = &domain.Error{Code: domain.CodeUnavailable, Message: "the database is busy; try again"}
 
+// errDeadlock is a transaction rolled back by the server because it lost a
+// race for the same rows: an InnoDB deadlock, or on a Galera cluster a write
+// set that failed certification against another node's. DB.Tx runs the
+// transaction again; outside Tx (or once Tx gives up) it reads as busy.
+var errDeadlock = &domain.Error{Code: domain.CodeUnavailable, Message: "the database is busy; try again"}
+
+// errWriteConflict is what DB.Tx reports when every run of a transaction lost
+// its race: others keep changing the same records.
+var errWriteConflict = &domain.Error{Code: domain.CodeConflict, Message: "others were changing the same records at the same time; nothing was saved; try again"}
+
 // fieldRule names the field a constraint protects and the rule, as the user reads it.
 type fieldRule struct{ field, rule string }
 
@@ -81,6 +91,8 @@ func translate(op string, err error) error {
 		return checkError(err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w", op, err)
+	case isDeadlock(err):
+		return errDeadlock
 	case isBusy(err):
 		return errBusy
 	case isUnavailable(err):
@@ -136,14 +148,29 @@ func isBusy(err error) bool {
 		}
 	}
 	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		switch me.Number {
-		case 1205, 1213: // lock wait timeout, deadlock: the transaction was rolled back
-			return true
-		}
+	if errors.As(err, &me) && me.Number == 1205 {
+		// Lock wait timeout: not retried, it has already waited
+		// innodb_lock_wait_timeout (50 s by default).
+		return true
 	}
 	return false
 }
+
+const mysqlDeadlock = 1213 // ER_LOCK_DEADLOCK, also Galera's certification failure
+
+// isDeadlock reports whether err means the server rolled the transaction back
+// to settle a race, so that running it again may succeed.
+func isDeadlock(err error) bool {
+	if errors.Is(err, errDeadlock) {
+		return true
+	}
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == mysqlDeadlock
+}
+
+// mysqlNodeNotReady is a Galera node outside the primary component refusing a
+// query: "WSREP has not yet prepared node for application use".
+const mysqlNodeNotReady = 1047
 
 func isUnavailable(err error) bool {
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) ||
@@ -160,6 +187,10 @@ func isUnavailable(err error) bool {
 	if errors.As(err, &me) {
 		switch me.Number {
 		case 1040, 1053, 2002, 2003, 2006, 2013: // too many connections, shutdown, gone away, lost
+			return true
+		case 1927: // ER_CONNECTION_KILLED
+			return true
+		case mysqlNodeNotReady:
 			return true
 		}
 	}

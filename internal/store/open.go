@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,9 +34,12 @@ type Config struct {
 	SQLitePath string // the SQLite file (DB_PATH)
 	Host       string // MySQL/MariaDB server (DB_HOST)
 	Port       int    // (DB_PORT)
-	User       string // (DB_USER)
-	Password   string // (DB_PASS); never appears in a message
-	Database   string // (DB_NAME)
+	// Hosts lists several servers as "host:port" (the nodes of a cluster),
+	// tried in this order; when empty, Host and Port name the one server.
+	Hosts    []string
+	User     string // (DB_USER)
+	Password string // (DB_PASS); never appears in a message
+	Database string // (DB_NAME)
 	// Now is the clock that stamps created_at and updated_at; nil means time.Now().UTC().
 	Now func() time.Time
 }
@@ -46,7 +51,14 @@ type DB struct {
 	gorm     *gorm.DB
 	sql      *sql.DB
 	driver   string
-	describe string
+	describe string // SQLite; MySQL's depends on the server in use
+
+	servers  *servers // MySQL: the servers of DB_HOST and the one in use
+	user     string
+	database string
+
+	// txAttempts bounds the runs of one transaction lost to a write conflict.
+	txAttempts int
 }
 
 // Open connects to the database cfg names and checks that it answers. Every
@@ -144,19 +156,10 @@ func sqliteReason(err error) string {
 }
 
 func openMySQL(ctx context.Context, cfg Config, gcfg *gorm.Config) (*DB, error) {
-	host := cfg.Host
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	port := cfg.Port
-	if port == 0 {
-		port = 3306
-	}
-	addr := net.JoinHostPort(host, strconv.Itoa(port))
-
+	addrs := mysqlAddrs(cfg)
 	mc := mysql.NewConfig()
 	mc.Net = "tcp"
-	mc.Addr = addr
+	mc.Addr = addrs[0]
 	mc.User = cfg.User
 	mc.Passwd = cfg.Password
 	mc.DBName = cfg.Database
@@ -165,23 +168,26 @@ func openMySQL(ctx context.Context, cfg Config, gcfg *gorm.Config) (*DB, error) 
 	mc.InterpolateParams = true // one round trip per query instead of prepare/execute/close
 	mc.ClientFoundRows = true   // RowsAffected counts matched rows, so "0" means "no such row"
 	mc.Timeout = 5 * time.Second
+	if len(addrs) > 1 {
+		// A server that does not answer delays the move to the next one by this much.
+		mc.Timeout = 2 * time.Second
+	}
 	// The driver logs lost connections to stderr on its own; the error returned
 	// to us already says it, and stderr belongs to the terminal UI.
 	mc.Logger = &mysql.NopLogger{}
-	connector, err := mysql.NewConnector(mc)
+	srv, err := newServers(mc, addrs)
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeInvalid, "invalid MySQL settings (DB_HOST, DB_PORT, DB_USER, DB_NAME)")
 	}
-	sqlDB := sql.OpenDB(connector)
+	sqlDB := sql.OpenDB(srv)
 	sqlDB.SetMaxOpenConns(10)
 	sqlDB.SetMaxIdleConns(5)
 	sqlDB.SetConnMaxLifetime(5 * time.Minute)
 	sqlDB.SetConnMaxIdleTime(time.Minute)
 
-	describe := fmt.Sprintf("MySQL %s@%s/%s", cfg.User, addr, cfg.Database)
 	fail := func(err error) error {
 		_ = sqlDB.Close()
-		return mysqlOpenError(err, cfg, addr)
+		return mysqlOpenError(err, cfg, addrs)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		return nil, fail(err)
@@ -190,14 +196,35 @@ func openMySQL(ctx context.Context, cfg Config, gcfg *gorm.Config) (*DB, error) 
 	if err != nil {
 		return nil, fail(err)
 	}
-	return &DB{gorm: g, sql: sqlDB, driver: DriverMySQL, describe: describe}, nil
+	return &DB{gorm: g, sql: sqlDB, driver: DriverMySQL, servers: srv, user: cfg.User, database: cfg.Database}, nil
+}
+
+// mysqlAddrs lists the servers to try: Hosts, or else Host and Port with their defaults.
+func mysqlAddrs(cfg Config) []string {
+	if len(cfg.Hosts) > 0 {
+		return cfg.Hosts
+	}
+	host := cfg.Host
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	port := cfg.Port
+	if port == 0 {
+		port = 3306
+	}
+	return []string{net.JoinHostPort(host, strconv.Itoa(port))}
 }
 
 // mysqlOpenError names the setting most likely at fault. The driver's own
 // messages never hold the password, but we still build ours from scratch.
-func mysqlOpenError(err error, cfg Config, addr string) error {
+func mysqlOpenError(err error, cfg Config, addrs []string) error {
+	addr := addrs[0]
+	var se *serverError
+	if errors.As(err, &se) {
+		addr = se.addr
+	}
 	var me *mysql.MySQLError
-	if errors.As(err, &me) {
+	if errors.As(err, &me) && me.Number != mysqlNodeNotReady {
 		switch me.Number {
 		case 1045: // ER_ACCESS_DENIED_ERROR
 			return domain.Errorf(domain.CodeUnavailable, "access denied for DB_USER %q on the MySQL server at %s (check DB_USER / DB_PASS)", cfg.User, addr)
@@ -208,18 +235,38 @@ func mysqlOpenError(err error, cfg Config, addr string) error {
 		}
 		return domain.Errorf(domain.CodeUnavailable, "the MySQL server at %s refused the connection: error %d (DB_HOST, DB_PORT, DB_USER, DB_NAME)", addr, me.Number)
 	}
+	if len(addrs) > 1 {
+		// Every server was tried; the first one's reason stands for them all.
+		return domain.Errorf(domain.CodeUnavailable, "cannot reach any of the MySQL servers in DB_HOST (%s): %s, %s",
+			strings.Join(addrs, ", "), addr, unreachableReason(err))
+	}
 	var dns *net.DNSError
 	if errors.As(err, &dns) {
-		return domain.Errorf(domain.CodeUnavailable, "cannot resolve the MySQL host %q (DB_HOST)", cfg.Host)
+		host, _, _ := net.SplitHostPort(addr)
+		return domain.Errorf(domain.CodeUnavailable, "cannot resolve the MySQL host %q (DB_HOST)", host)
 	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return domain.Errorf(domain.CodeUnavailable, "cannot reach the MySQL server at %s: connection refused (DB_HOST, DB_PORT)", addr)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return domain.Errorf(domain.CodeUnavailable, "cannot reach the MySQL server at %s: no answer in time (DB_HOST, DB_PORT)", addr)
+	if reason := unreachableReason(err); reason != "no answer" {
+		return domain.Errorf(domain.CodeUnavailable, "cannot reach the MySQL server at %s: %s (DB_HOST, DB_PORT)", addr, reason)
 	}
 	return domain.Errorf(domain.CodeUnavailable, "cannot reach the MySQL server at %s (DB_HOST, DB_PORT)", addr)
+}
+
+// unreachableReason says in a few words why a server could not be used.
+func unreachableReason(err error) string {
+	var dns *net.DNSError
+	var ne net.Error
+	var me *mysql.MySQLError
+	switch {
+	case errors.As(err, &dns):
+		return "its name does not resolve"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
+	case errors.Is(err, errNodeNotReady), errors.As(err, &me) && me.Number == mysqlNodeNotReady:
+		return "a cluster node not ready for use"
+	}
+	return "no answer"
 }
 
 // Close releases the connections.
@@ -231,23 +278,20 @@ func (db *DB) Close() error {
 }
 
 // Describe says where the data is, for people: "SQLite file epicevents.db" or
-// "MySQL epic@127.0.0.1:3306/epic_events". It never holds the password.
-func (db *DB) Describe() string { return db.describe }
+// "MySQL epic@127.0.0.1:3306/epic_events", followed, when DB_HOST lists
+// several servers, by which of them is in use ("(server 2 of 3 in DB_HOST)").
+// It never holds the password.
+func (db *DB) Describe() string {
+	if db.servers == nil {
+		return db.describe
+	}
+	addr := db.servers.current()
+	d := fmt.Sprintf("MySQL %s@%s/%s", db.user, addr, db.database)
+	if n := len(db.servers.addrs); n > 1 {
+		d += fmt.Sprintf(" (server %d of %d in DB_HOST)", slices.Index(db.servers.addrs, addr)+1, n)
+	}
+	return d
+}
 
 // Driver returns DriverSQLite or DriverMySQL.
 func (db *DB) Driver() string { return db.driver }
-
-// Tx runs fn in one transaction: committed when fn returns nil, rolled back
-// otherwise (and on panic). Inside fn only the given Repos may be used: on SQLite
-// the pool has a single connection, which the transaction holds.
-func (db *DB) Tx(ctx context.Context, fn func(*Repos) error) error {
-	var fnErr error
-	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		fnErr = fn(&Repos{db: tx, driver: db.driver, now: db.now})
-		return fnErr
-	})
-	if err == nil || (fnErr != nil && errors.Is(err, fnErr)) {
-		return err // fn's own error, already in the caller's terms
-	}
-	return translate("transaction", err)
-}
