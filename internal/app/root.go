@@ -49,6 +49,8 @@ a summary of what it holds. --reset erases everything first.`,
 	r.cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err, showHelp: true} })
 	r.cmd.CompletionOptions.HiddenDefaultCmd = true
 	r.cmd.AddCommand(r.dbCommand())
+	r.cmd.AddCommand(r.loginCommand(), r.logoutCommand(), r.whoamiCommand(), r.customerCommand(), r.contractCommand(),
+		r.eventCommand(), r.userCommand(), r.auditCommand(), r.completionCommand())
 	return r
 }
 

@@ -1,0 +1,436 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/epic-events/crm/internal/domain"
+	"github.com/epic-events/crm/internal/service"
+	"github.com/epic-events/crm/internal/ui"
+)
+
+// contractFields names the service's fields by the flags and arguments that set them.
+var contractFields = map[string]string{"received_at": "received"}
+
+func (r *root) contractCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "contract",
+		Short: "List, show, create, update, pay, sign and cancel contracts",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return &usageError{err: errors.New("contract needs a command: list, show, create, update, pay, sign or cancel"), showHelp: true}
+		},
+	}
+	cmd.AddCommand(r.contractList(), r.contractShow(), r.contractCreate(), r.contractUpdate(),
+		r.contractPay(), r.contractSign(), r.contractCancel())
+	return cmd
+}
+
+func (r *root) contractList() *cobra.Command {
+	var (
+		out                    outputOptions
+		page                   pageOptions
+		mine, unsigned, unpaid bool
+		customer, status       string
+		search                 string
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List contracts, newest first",
+		Example: `  epicevents contract list --unsigned
+  epicevents contract list --mine --unpaid --json
+  epicevents contract list --customer 3 --status signed --csv`,
+		Args: cobra.NoArgs,
+		RunE: r.runCmd(&out, func(ctx context.Context, _ []string) error {
+			if err := page.check(); err != nil {
+				return err
+			}
+			f := domain.ContractFilter{Unpaid: unpaid, Search: search}
+			if customer != "" {
+				id, err := parseID("customer", customer)
+				if err != nil {
+					return err
+				}
+				f.CustomerID = id
+			}
+			if status != "" {
+				f.Status = domain.ContractStatus(status)
+				if !f.Status.Valid() {
+					return domain.Invalid("status", "must be one of draft, signed, cancelled")
+				}
+			}
+			if unsigned {
+				if f.Status != "" && f.Status != domain.ContractDraft {
+					return domain.Invalid("status", "--unsigned lists drafts: it cannot go with another status")
+				}
+				f.Status = domain.ContractDraft
+			}
+			return r.asActor(ctx, func(w *world, a service.Actor) error {
+				if mine {
+					f.SalesContactID = a.ID
+				}
+				l, err := walkToPage(page, func(p domain.Page) (domain.List[domain.Contract], error) {
+					f.Page = p
+					return w.contracts.List(ctx, a, f)
+				})
+				if err != nil {
+					return err
+				}
+				return printList(r, out, l, page.page+1, contractRecordOf, contractCSV, contractColumns)
+			})
+		}),
+	}
+	cmd.Flags().BoolVar(&mine, "mine", false, "only the contracts of the customers you look after")
+	cmd.Flags().BoolVar(&unsigned, "unsigned", false, "only the contracts not signed yet (drafts)")
+	cmd.Flags().BoolVar(&unpaid, "unpaid", false, "only the contracts not fully paid")
+	cmd.Flags().StringVar(&customer, "customer", "", "only the contracts of this customer (ID)")
+	cmd.Flags().StringVar(&status, "status", "", "only the contracts in this status: draft, signed or cancelled")
+	cmd.Flags().StringVar(&search, "search", "", "only contracts whose customer's name, email or company contains this text")
+	addPageFlags(cmd, &page)
+	addOutputFlags(cmd, &out, true)
+	return cmd
+}
+
+func contractColumns(d ui.Display) []ui.Column[domain.Contract] {
+	return []ui.Column[domain.Contract]{
+		{Title: "ID", Value: func(c domain.Contract) string { return itoa(c.ID) }, Align: ui.AlignRight, Fixed: true},
+		{Title: "Customer", Value: func(c domain.Contract) string { return c.CustomerName }},
+		{Title: "Total", Value: func(c domain.Contract) string { return c.TotalAmount.String() }, Align: ui.AlignRight, Fixed: true},
+		{Title: "Due", Value: func(c domain.Contract) string { return c.AmountDue.String() }, Align: ui.AlignRight, Fixed: true},
+		{Title: "Status", Value: func(c domain.Contract) string { return string(c.Status) }, Fixed: true},
+		{Title: "Sales contact", Value: func(c domain.Contract) string { return c.SalesContactName }},
+		{Title: "Created", Value: func(c domain.Contract) string { return d.Date(c.CreatedAt) }, Fixed: true},
+	}
+}
+
+// contractDetail is contract show's --json.
+type contractDetail struct {
+	contractRecord
+	Customer customerRecord  `json:"customer"`
+	Payments []paymentRecord `json:"payments"`
+	Events   []eventRecord   `json:"events"`
+}
+
+func (r *root) contractShow() *cobra.Command {
+	var out outputOptions
+	cmd := &cobra.Command{
+		Use:     "show ID",
+		Short:   "Show a contract with its customer, payments and events",
+		Example: "  epicevents contract show 5\n  epicevents contract show 5 --json",
+		Args:    cobra.ExactArgs(1),
+		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
+			id, err := parseID("id", args[0])
+			if err != nil {
+				return err
+			}
+			return r.asActor(ctx, func(w *world, a service.Actor) error {
+				k, err := w.contracts.Get(ctx, a, id)
+				if err != nil {
+					return err
+				}
+				cust, err := w.customers.Get(ctx, a, k.CustomerID)
+				if err != nil {
+					return err
+				}
+				events, err := allPages(func(p domain.Page) (domain.List[domain.Event], error) {
+					return w.events.List(ctx, a, domain.EventFilter{ContractID: id, Page: p})
+				})
+				if err != nil {
+					return err
+				}
+				if out.json {
+					return writeJSON(r.stdout, contractDetail{
+						contractRecord: contractRecordOf(k.Contract),
+						Customer:       customerRecordOf(cust),
+						Payments:       mapSlice(k.Payments, paymentRecordOf),
+						Events:         mapSlice(events, eventRecordOf),
+					})
+				}
+				d := r.cmdDisplay()
+				fields := contractFieldsOf(d, k.Contract)
+				fields = append(fields,
+					ui.Field{Label: "Customer email", Value: cust.Email},
+					ui.Field{Label: "Customer phone", Value: cust.Phone},
+					ui.Field{Label: "Company", Value: cust.CompanyName})
+				if err := ui.RenderDetails(r.stdout, d, fields); err != nil {
+					return err
+				}
+				if err := section(r, d, "Payments", paymentColumns(d), k.Payments); err != nil {
+					return err
+				}
+				return section(r, d, "Events", eventColumns(d), events)
+			})
+		}),
+	}
+	addOutputFlags(cmd, &out, false)
+	return cmd
+}
+
+func contractFieldsOf(d ui.Display, c domain.Contract) []ui.Field {
+	return []ui.Field{
+		{Label: "Contract", Value: itoa(c.ID)},
+		{Label: "Status", Value: string(c.Status)},
+		{Label: "Total", Value: c.TotalAmount.String()},
+		{Label: "Due", Value: c.AmountDue.String()},
+		{Label: "Signed", Value: d.TimePtr(c.SignedAt)},
+		{Label: "Created", Value: d.Time(c.CreatedAt)},
+		{Label: "Sales contact", Value: c.SalesContactName},
+		{Label: "Customer", Value: fmt.Sprintf("%s (%d)", c.CustomerName, c.CustomerID)},
+	}
+}
+
+func paymentColumns(d ui.Display) []ui.Column[domain.Payment] {
+	return []ui.Column[domain.Payment]{
+		{Title: "ID", Value: func(p domain.Payment) string { return itoa(p.ID) }, Align: ui.AlignRight, Fixed: true},
+		{Title: "Received", Value: func(p domain.Payment) string { return d.Date(p.ReceivedAt) }, Fixed: true},
+		{Title: "Amount", Value: func(p domain.Payment) string { return p.Amount.String() }, Align: ui.AlignRight, Fixed: true},
+	}
+}
+
+func (r *root) contractCreate() *cobra.Command {
+	var (
+		out             outputOptions
+		customer, total string
+	)
+	cmd := &cobra.Command{
+		Use:     "create --customer ID --total AMOUNT",
+		Short:   "Draft a contract for a customer (management)",
+		Example: "  epicevents contract create --customer 3 --total \"12 500.00\"",
+		Args:    cobra.NoArgs,
+		RunE: r.runCmd(&out, func(ctx context.Context, _ []string) error {
+			fe := domain.FieldErrors{}
+			id, err := parseID("customer", customer)
+			fe.Check("customer", fieldRule(err))
+			amount, err := parseMoney("total", total)
+			fe.Check("total", fieldRule(err))
+			if err := fe.Err(); err != nil {
+				return err
+			}
+			return r.asActor(ctx, func(w *world, a service.Actor) error {
+				c, err := w.contracts.Create(ctx, a, id, amount)
+				if err != nil {
+					return renameFields(err, contractFields)
+				}
+				return r.printContract(out, c, "Created contract %d for %s: %s, draft.\n", c.ID, c.CustomerName, c.TotalAmount)
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&customer, "customer", "", "the customer's ID (required)")
+	cmd.Flags().StringVar(&total, "total", "", "the total amount, such as 12500 or \"12 500.00\" (required)")
+	_ = cmd.MarkFlagRequired("customer")
+	_ = cmd.MarkFlagRequired("total")
+	addOutputFlags(cmd, &out, false)
+	return cmd
+}
+
+func (r *root) contractUpdate() *cobra.Command {
+	var (
+		out   outputOptions
+		total string
+	)
+	cmd := &cobra.Command{
+		Use:   "update ID --total AMOUNT",
+		Short: "Change a contract's total (management, or the customer's sales contact)",
+		Long: `Change a contract's total; the amount due follows. The total may not fall below
+what was already paid. The contract is read first and the change applies to what
+was read: if someone changed it in between, nothing is written (exit 6).`,
+		Example: "  epicevents contract update 5 --total 7000",
+		Args:    cobra.ExactArgs(1),
+		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
+			fe := domain.FieldErrors{}
+			id, err := parseID("id", args[0])
+			fe.Check("id", fieldRule(err))
+			amount, err := parseMoney("total", total)
+			fe.Check("total", fieldRule(err))
+			if err := fe.Err(); err != nil {
+				return err
+			}
+			return r.asActor(ctx, func(w *world, a service.Actor) error {
+				cur, err := w.contracts.Get(ctx, a, id)
+				if err != nil {
+					return err
+				}
+				c, err := w.contracts.UpdateTotal(ctx, a, id, cur.Version, amount)
+				if err != nil {
+					return renameFields(err, contractFields)
+				}
+				return r.printContract(out, c, "Contract %d: total %s, due %s.\n", c.ID, c.TotalAmount, c.AmountDue)
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&total, "total", "", "the new total amount (required)")
+	_ = cmd.MarkFlagRequired("total")
+	addOutputFlags(cmd, &out, false)
+	return cmd
+}
+
+// paymentResult is contract pay's --json: the contract as the payment left it, and the payment.
+type paymentResult struct {
+	contractRecord
+	Payment paymentRecord `json:"payment"`
+}
+
+func (r *root) contractPay() *cobra.Command {
+	var (
+		out      outputOptions
+		received string
+	)
+	cmd := &cobra.Command{
+		Use:   "pay ID AMOUNT",
+		Short: "Record a payment received on a contract",
+		Long: `Record a payment received on a contract (management, or the customer's sales
+contact). The amount must be more than 0 and at most what is due.`,
+		Example: "  epicevents contract pay 5 1500\n  epicevents contract pay 5 \"1 500,00\" --received \"2026-11-20 10:00\"",
+		Args:    cobra.ExactArgs(2),
+		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
+			fe := domain.FieldErrors{}
+			id, err := parseID("id", args[0])
+			fe.Check("id", fieldRule(err))
+			amount, err := parseMoney("amount", args[1])
+			fe.Check("amount", fieldRule(err))
+			var at time.Time
+			if received != "" {
+				at, err = parseTime("received", received, r.localZone())
+				fe.Check("received", fieldRule(err))
+			}
+			if err := fe.Err(); err != nil {
+				return err
+			}
+			return r.asActor(ctx, func(w *world, a service.Actor) error {
+				c, p, err := w.contracts.RecordPayment(ctx, a, id, amount, at)
+				if err != nil {
+					return renameFields(err, contractFields)
+				}
+				if out.json {
+					return writeJSON(r.stdout, paymentResult{contractRecord: contractRecordOf(c), Payment: paymentRecordOf(p)})
+				}
+				fmt.Fprintf(r.stdout, "Recorded %s on contract %d; %s still due.\n", p.Amount, c.ID, c.AmountDue)
+				return nil
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&received, "received", "", "when the payment was received (default: now), such as \"2026-11-20 10:00\"")
+	addOutputFlags(cmd, &out, false)
+	return cmd
+}
+
+func (r *root) contractSign() *cobra.Command {
+	var (
+		out outputOptions
+		yes bool
+	)
+	cmd := &cobra.Command{
+		Use:   "sign ID",
+		Short: "Sign a draft contract, for good",
+		Long: `Sign a draft contract (management, or the customer's sales contact). Signing
+cannot be undone. It asks for confirmation on a terminal; --yes skips the
+question and is required when the input is not a terminal.`,
+		Example: "  epicevents contract sign 5\n  epicevents contract sign 5 --yes --json",
+		Args:    cobra.ExactArgs(1),
+		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
+			id, err := parseID("id", args[0])
+			if err != nil {
+				return err
+			}
+			if err := r.needConfirmation(yes, "signing a contract"); err != nil {
+				return err
+			}
+			return r.asActor(ctx, func(w *world, a service.Actor) error {
+				if !yes {
+					k, err := w.contracts.Get(ctx, a, id)
+					if err != nil {
+						return err
+					}
+					q := fmt.Sprintf("Sign contract %d for %s, total %s? This cannot be undone.", k.ID, k.CustomerName, k.TotalAmount)
+					if err := r.confirmed(ctx, r.newAsker(), yes, q); err != nil {
+						return err
+					}
+				}
+				c, err := w.contracts.Sign(ctx, a, id)
+				if err != nil {
+					return err
+				}
+				return r.printContract(out, c, "Signed contract %d for %s on %s.\n", c.ID, c.CustomerName, r.localTime(*c.SignedAt))
+			})
+		}),
+	}
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	addOutputFlags(cmd, &out, false)
+	return cmd
+}
+
+func (r *root) contractCancel() *cobra.Command {
+	var (
+		out outputOptions
+		yes bool
+	)
+	cmd := &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Cancel a contract that has no upcoming event",
+		Long: `Cancel a contract (management, or the customer's sales contact); its payments
+stay recorded. Refused while the contract has upcoming events. It cannot be
+undone: it asks for confirmation on a terminal; --yes skips the question and is
+required when the input is not a terminal.`,
+		Example: "  epicevents contract cancel 5 --yes",
+		Args:    cobra.ExactArgs(1),
+		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
+			id, err := parseID("id", args[0])
+			if err != nil {
+				return err
+			}
+			if err := r.needConfirmation(yes, "cancelling a contract"); err != nil {
+				return err
+			}
+			return r.asActor(ctx, func(w *world, a service.Actor) error {
+				if !yes {
+					k, err := w.contracts.Get(ctx, a, id)
+					if err != nil {
+						return err
+					}
+					q := fmt.Sprintf("Cancel contract %d for %s, total %s (%s paid)? This cannot be undone.",
+						k.ID, k.CustomerName, k.TotalAmount, k.TotalAmount-k.AmountDue)
+					if err := r.confirmed(ctx, r.newAsker(), yes, q); err != nil {
+						return err
+					}
+				}
+				c, err := w.contracts.Cancel(ctx, a, id)
+				if err != nil {
+					return err
+				}
+				return r.printContract(out, c, "Cancelled contract %d for %s.\n", c.ID, c.CustomerName)
+			})
+		}),
+	}
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	addOutputFlags(cmd, &out, false)
+	return cmd
+}
+
+// printContract prints a contract that a command changed: the record with
+// --json, otherwise the sentence.
+func (r *root) printContract(out outputOptions, c domain.Contract, format string, args ...any) error {
+	if out.json {
+		return writeJSON(r.stdout, contractRecordOf(c))
+	}
+	fmt.Fprintf(r.stdout, format, args...)
+	return nil
+}
+
+// fieldRule is the rule an invalid-input error gives for its one field, so
+// that several flags' errors can be reported together; nil for nil.
+func fieldRule(err error) error {
+	var de *domain.Error
+	if err == nil {
+		return nil
+	}
+	if errors.As(err, &de) && len(de.Fields) == 1 {
+		for _, rule := range de.Fields {
+			return errors.New(rule)
+		}
+	}
+	return err
+}
