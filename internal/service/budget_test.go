@@ -48,6 +48,7 @@ const budgetRows = 105
 type budgetWorld struct {
 	*world
 	Owned, Drafts domain.Customer // Owned has budgetRows signed, unpaid contracts; Drafts as many drafts
+	NoContract    domain.Customer // has no contract
 	Busy, Empty   domain.Contract // signed: Busy has budgetRows events supported by SupportA, Empty has none
 	Paid          domain.Contract // signed, with three payments
 	Lonely        domain.Event    // an event of Empty, without support
@@ -72,6 +73,8 @@ func newBudgetWorld(t *testing.T, w *world) *budgetWorld {
 				b.Owned = c
 			case 1:
 				b.Drafts = c
+			case 2:
+				b.NoContract = c
 			}
 		}
 		signed := t0
@@ -281,7 +284,7 @@ func TestDetailViewCostsConstantQueries(t *testing.T) {
 					return err
 				}},
 			{"a customer with its sales contact (few, then many contracts)", 1,
-				func(ctx context.Context) error { _, err := customers.Get(ctx, reader, b.Drafts.ID+5); return err },
+				func(ctx context.Context) error { _, err := customers.Get(ctx, reader, b.NoContract.ID); return err },
 				func(ctx context.Context) error { _, err := customers.Get(ctx, reader, b.Owned.ID); return err }},
 			{"a collaborator", 1,
 				func(ctx context.Context) error { _, err := users.Get(ctx, reader, w.SupportB.ID); return err },
