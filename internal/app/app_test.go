@@ -3,17 +3,23 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/epic-events/crm/internal/auth"
+	"github.com/epic-events/crm/internal/config"
 	"github.com/epic-events/crm/internal/domain"
 	"github.com/epic-events/crm/internal/store"
+	"github.com/epic-events/crm/internal/ui"
+	"github.com/epic-events/crm/internal/ui/uitest"
+	"github.com/epic-events/crm/seeds"
 )
 
 // launchTime is the clock of every run: seeding dates rows from it.
@@ -25,6 +31,7 @@ type program struct {
 	env      map[string]string
 	stdin    string
 	terminal bool
+	steps    []uitest.Step // the menus' answers, when terminal (see onTerminal)
 }
 
 // newProgram points the program at a fresh SQLite file and nothing else:
@@ -45,7 +52,7 @@ type result struct {
 func (p *program) run(args ...string) result {
 	p.t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, deps{
+	d := deps{
 		stdin:      strings.NewReader(p.stdin),
 		stdout:     &stdout,
 		stderr:     &stderr,
@@ -53,7 +60,21 @@ func (p *program) run(args ...string) result {
 		now:        func() time.Time { return launchTime },
 		isTerminal: func(io.Reader) bool { return p.terminal },
 		hashParams: auth.TestParams(),
-	})
+	}
+	var code int
+	if p.steps == nil {
+		code = run(context.Background(), args, d)
+	} else {
+		// run with the menus' terminal scripted: what run does, on a root of our own.
+		r := newRoot(d)
+		r.terminal = func() terminal {
+			return terminal{prompter: uitest.New(p.t, p.steps...), display: ui.Display{Location: time.UTC}, restore: func() {}}
+		}
+		err := r.execute(context.Background(), args)
+		if code = exitCode(err); err != nil {
+			fmt.Fprintln(&stderr, "epicevents: "+oneLine(message(err)))
+		}
+	}
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
@@ -67,10 +88,15 @@ func (p *program) mustRun(args ...string) result {
 	return res
 }
 
-// db opens the program's database directly, to look at it or to mark it.
+// db opens the program's database directly (SQLite or MySQL, as its settings
+// say), to look at it or to mark it.
 func (p *program) db() *store.DB {
 	p.t.Helper()
-	db, err := store.Open(context.Background(), store.Config{Driver: "sqlite", SQLitePath: p.env["DB_PATH"]})
+	cfg, err := config.Load(func(name string) string { return p.env[name] })
+	if err != nil {
+		p.t.Fatalf("the test's settings: %v", err)
+	}
+	db, err := store.Open(context.Background(), cfg.Store())
 	if err != nil {
 		p.t.Fatalf("open the test database: %v", err)
 	}
@@ -113,14 +139,21 @@ func (p *program) marked() bool {
 	}
 }
 
-// printedRows reads a table's row count from the summary.
-func printedRows(t *testing.T, stdout, table string) string {
-	t.Helper()
-	m := regexp.MustCompile(`(?m)^\s*` + table + `\s+(\d+)\s*$`).FindStringSubmatch(stdout)
-	if m == nil {
-		t.Fatalf("the summary has no row count for %s:\n%s", table, stdout)
+// onTerminal makes the program's standard input a terminal whose menus
+// answer from steps (the menus themselves are tested in package ui; here,
+// that the launch opens them), and gives it a session file of its own.
+func (p *program) onTerminal(steps ...uitest.Step) {
+	p.t.Helper()
+	p.terminal = true
+	p.steps = steps
+	if p.env["EPIC_SESSION_FILE"] == "" {
+		p.env["EPIC_SESSION_FILE"] = filepath.Join(p.t.TempDir(), "session")
 	}
-	return m[1]
+}
+
+// demoLogin is the steps of logging in as a demo collaborator.
+func demoLogin(email string) []uitest.Step {
+	return []uitest.Step{uitest.Input("Email", email), uitest.Password("Password", seeds.DemoPassword)}
 }
 
 // oneErrorLine checks that stderr is exactly one "epicevents: ..." line (plus the usage hint for usage errors).
@@ -136,50 +169,83 @@ func oneErrorLine(t *testing.T, stderr string) string {
 	return lines[0]
 }
 
-func TestPlainLaunchSeedsAnEmptyDatabaseAndPrintsTheSummary(t *testing.T) {
+func TestPlainLaunchWithoutATerminalRefusesAtOnce(t *testing.T) {
 	p := newProgram(t)
-	res := p.mustRun()
-	for table, want := range map[string]string{"users": "7", "customers": "12", "roles": "3"} {
-		if got := printedRows(t, res.stdout, table); got != want {
-			t.Errorf("summary says %s %s, want %s", table, got, want)
+	res := p.run()
+	if res.code != ExitUsage {
+		t.Fatalf("exit %d, want %d", res.code, ExitUsage)
+	}
+	line := oneErrorLine(t, res.stderr)
+	for _, want := range []string{"the menus need a terminal", "epicevents --help"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("message %q does not say %q", line, want)
 		}
 	}
-	for _, want := range []string{"SQLite file " + p.env["DB_PATH"], "demo data has been seeded", "sales1@epicevents.test", "epicevents-demo"} {
+	if _, err := os.Stat(p.env["DB_PATH"]); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the refused launch touched the database (%v)", err)
+	}
+}
+
+func TestPlainLaunchSeedsAnEmptyDatabaseAndOpensTheMenus(t *testing.T) {
+	p := newProgram(t)
+	p.onTerminal(append(demoLogin("sales1@epicevents.test"),
+		uitest.Select("Main menu", ui.MenuQuit).NotOffering(ui.MenuCollaborators))...)
+	res := p.mustRun()
+	for _, want := range []string{"demo data has been seeded", "Demo accounts (password \"epicevents-demo\")",
+		"sales:", "sales1@epicevents.test", "Logged in as Léa Fontaine · sales"} {
 		if !strings.Contains(res.stdout, want) {
-			t.Errorf("summary does not say %q:\n%s", want, res.stdout)
+			t.Errorf("the launch does not say %q:\n%s", want, res.stdout)
 		}
 	}
 	counts := p.counts()
-	for _, table := range []string{"contracts", "payments", "events", "role_permissions"} {
+	for _, table := range []string{"users", "customers", "contracts", "payments", "events", "role_permissions"} {
 		if counts[table] == 0 {
 			t.Errorf("%s is empty after the first launch", table)
 		}
-		if got := printedRows(t, res.stdout, table); got == "0" {
-			t.Errorf("summary says %s is empty", table)
-		}
+	}
+	if _, err := os.Stat(p.env["EPIC_SESSION_FILE"]); err != nil {
+		t.Errorf("the login was not saved for the next launch: %v", err)
 	}
 	if res.stderr != "" {
 		t.Errorf("stderr: %s", res.stderr)
 	}
 }
 
-func TestSecondLaunchDoesNotSeedAgain(t *testing.T) {
+func TestSecondLaunchResumesTheSessionAndDoesNotSeedAgain(t *testing.T) {
 	p := newProgram(t)
+	p.onTerminal(append(demoLogin("support1@epicevents.test"), uitest.Select("Main menu", ui.MenuQuit))...)
 	p.mustRun()
 	before := p.counts()
 	p.mark()
+	p.onTerminal(uitest.Select("Main menu · Julien Moreau (support)", ui.MenuQuit)) // no login asked
 	res := p.mustRun()
 	if strings.Contains(res.stdout, "has been seeded") {
 		t.Errorf("the second launch says it seeded:\n%s", res.stdout)
 	}
 	after := p.counts()
 	for table, n := range before {
-		if table != "settings" && after[table] != n {
+		if table != "settings" && table != "audit_log" && table != "sessions" && after[table] != n {
 			t.Errorf("%s: %d rows before the second launch, %d after", table, n, after[table])
 		}
 	}
 	if !p.marked() {
 		t.Error("the second launch erased the database")
+	}
+}
+
+func TestLaunchEndsWithExit4AfterThreeFailedLogins(t *testing.T) {
+	p := newProgram(t)
+	var steps []uitest.Step
+	for range ui.MaxLoginTries {
+		steps = append(steps, uitest.Input("Email", "sales1@epicevents.test"), uitest.Password("Password", "not the password"))
+	}
+	p.onTerminal(steps...)
+	res := p.run()
+	if res.code != ExitUnauthenticated {
+		t.Fatalf("exit %d, want %d; stderr: %s", res.code, ExitUnauthenticated, res.stderr)
+	}
+	if line := oneErrorLine(t, res.stderr); !strings.Contains(line, "failed logins") {
+		t.Errorf("message %q", line)
 	}
 }
 
@@ -196,7 +262,7 @@ func TestDBSeed(t *testing.T) {
 	})
 	t.Run("refuses a database that is not empty with exit 6", func(t *testing.T) {
 		p := newProgram(t)
-		p.mustRun()
+		p.mustRun("db", "seed")
 		before := p.counts()
 		res := p.run("db", "seed")
 		if res.code != ExitConflict {
@@ -214,7 +280,7 @@ func TestDBSeed(t *testing.T) {
 func TestDBReset(t *testing.T) {
 	t.Run("without a terminal and without --yes it refuses with exit 2 and changes nothing", func(t *testing.T) {
 		p := newProgram(t)
-		p.mustRun()
+		p.mustRun("db", "seed")
 		p.mark()
 		res := p.run("db", "reset")
 		if res.code != ExitUsage {
@@ -229,7 +295,7 @@ func TestDBReset(t *testing.T) {
 	})
 	t.Run("with --yes it erases and reseeds, then prints the accounts", func(t *testing.T) {
 		p := newProgram(t)
-		p.mustRun()
+		p.mustRun("db", "seed")
 		p.mark()
 		res := p.mustRun("db", "reset", "--yes")
 		if p.marked() {
@@ -246,7 +312,7 @@ func TestDBReset(t *testing.T) {
 	})
 	t.Run("on a terminal it asks, and goes on when the answer is yes", func(t *testing.T) {
 		p := newProgram(t)
-		p.mustRun()
+		p.mustRun("db", "seed")
 		p.mark()
 		p.terminal, p.stdin = true, "yes\n"
 		res := p.mustRun("db", "reset")
@@ -260,7 +326,7 @@ func TestDBReset(t *testing.T) {
 	for name, answer := range map[string]string{"no": "no\n", "empty": "\n", "the end of the input": ""} {
 		t.Run("on a terminal it changes nothing when the answer is "+name, func(t *testing.T) {
 			p := newProgram(t)
-			p.mustRun()
+			p.mustRun("db", "seed")
 			p.mark()
 			p.terminal, p.stdin = true, answer
 			res := p.run("db", "reset")
@@ -273,16 +339,32 @@ func TestDBReset(t *testing.T) {
 			}
 		})
 	}
-	t.Run("--reset --yes on the launch resets then prints the summary", func(t *testing.T) {
+	t.Run("--reset --yes on the launch resets then opens the menus", func(t *testing.T) {
 		p := newProgram(t)
-		p.mustRun()
+		p.mustRun("db", "seed")
 		p.mark()
+		p.onTerminal(uitest.Quit("Email"))
 		res := p.mustRun("--reset", "--yes")
 		if p.marked() {
 			t.Error("--reset kept a row")
 		}
-		if got := printedRows(t, res.stdout, "users"); got != "7" {
-			t.Errorf("summary after --reset says users %s", got)
+		if p.counts()["users"] != 7 {
+			t.Errorf("users after --reset: %d", p.counts()["users"])
+		}
+		if !strings.Contains(res.stdout, "support2@epicevents.test") || !strings.Contains(res.stdout, "Log in to Epic Events CRM.") {
+			t.Errorf("--reset does not list the accounts then ask for a login:\n%s", res.stdout)
+		}
+	})
+	t.Run("--reset --yes without a terminal refuses and changes nothing", func(t *testing.T) {
+		p := newProgram(t)
+		p.mustRun("db", "seed")
+		p.mark()
+		res := p.run("--reset", "--yes")
+		if res.code != ExitUsage {
+			t.Fatalf("exit %d, want %d", res.code, ExitUsage)
+		}
+		if !p.marked() {
+			t.Error("the refused launch erased the database")
 		}
 	})
 }
@@ -317,6 +399,7 @@ func TestProductionRefusesResetAndSeed(t *testing.T) {
 	t.Run("the plain launch migrates and grants but seeds no demo data", func(t *testing.T) {
 		p := newProgram(t)
 		p.env["APP_ENV"] = "production"
+		p.onTerminal(uitest.Quit("Email"))
 		res := p.mustRun()
 		counts := p.counts()
 		if counts["users"] != 0 || counts["role_permissions"] == 0 {
@@ -361,6 +444,7 @@ func TestBadSettingsStopTheProgramWithOneLine(t *testing.T) {
 			for k, v := range tt.env {
 				p.env[k] = v
 			}
+			p.terminal = true // the launch goes as far as the database on a terminal only
 			res := p.run(tt.command...)
 			if res.code != ExitError {
 				t.Errorf("exit %d, want %d", res.code, ExitError)

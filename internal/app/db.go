@@ -36,7 +36,7 @@ func (r *root) dbCommand() *cobra.Command {
 It asks for confirmation on a terminal; --yes skips the question, and is
 required when the input is not a terminal. Refused when APP_ENV=production.`,
 		Args: cobra.NoArgs,
-		RunE: r.action(func(ctx context.Context) error { return r.reset(ctx, opts, false) }),
+		RunE: r.action(func(ctx context.Context) error { return r.reset(ctx, opts) }),
 	}
 	reset.Flags().BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
 	db.AddCommand(reset)
@@ -100,10 +100,9 @@ type resetOptions struct {
 	yes bool
 }
 
-// reset erases and reseeds the database, after confirmation. With thenSummary
-// (the --reset launch) it ends with the launch's summary, otherwise with the
-// list of demo accounts.
-func (r *root) reset(ctx context.Context, opts resetOptions, thenSummary bool) error {
+// reset erases and reseeds the database, after confirmation, and lists the
+// demo accounts (the --reset launch then opens the menus).
+func (r *root) reset(ctx context.Context, opts resetOptions) error {
 	cfg, err := r.settings()
 	if err != nil {
 		return err
@@ -136,9 +135,6 @@ func (r *root) reset(ctx context.Context, opts resetOptions, thenSummary bool) e
 	}
 	if err := r.seedDemo(ctx, db); err != nil {
 		return err
-	}
-	if thenSummary {
-		return r.summary(ctx, db, cfg, "Reset: every table was erased, migrated from empty, and the demo data seeded.")
 	}
 	r.printf("Reset %s: every table was erased, migrated from empty, and the demo data seeded.\n", db.Describe())
 	return r.demoAccounts()

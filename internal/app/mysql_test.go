@@ -67,15 +67,16 @@ func onMySQL(t *testing.T) *program {
 	}}
 }
 
-// The foundation's promise: reset then launch on MariaDB prints the same counts as on SQLite.
+// The foundation's promise: a reset on MariaDB gives the same counts as on SQLite.
 func TestMySQLGivesTheSameCountsAsSQLite(t *testing.T) {
 	my := onMySQL(t)
 	my.mustRun("db", "reset", "--yes")
-	onMySQL := my.mustRun()
-	onSQLite := newProgram(t).mustRun()
+	sqlite := newProgram(t)
+	sqlite.mustRun("db", "reset", "--yes")
+	onMySQL, onSQLite := my.counts(), sqlite.counts()
 	for _, table := range []string{"roles", "permissions", "role_permissions", "users", "customers", "contracts", "payments", "events", "sessions", "audit_log", "settings"} {
-		if got, want := printedRows(t, onMySQL.stdout, table), printedRows(t, onSQLite.stdout, table); got != want {
-			t.Errorf("%s: %s rows on MySQL, %s on SQLite", table, got, want)
+		if got, want := onMySQL[table], onSQLite[table]; got != want || want == 0 && table != "sessions" && table != "audit_log" && table != "settings" {
+			t.Errorf("%s: %d rows on MySQL, %d on SQLite", table, got, want)
 		}
 	}
 	if res := my.run("db", "seed"); res.code != ExitConflict {

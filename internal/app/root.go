@@ -15,10 +15,13 @@ type root struct {
 	// started is set when a command's own code begins: an error before that is
 	// cobra refusing the command line, which is a usage error.
 	started bool
+	// terminal opens the terminal the menus run on; tests script it.
+	terminal func() terminal
 }
 
 func newRoot(d deps) *root {
 	r := &root{deps: d}
+	r.terminal = r.openTerminal
 	var opts resetOptions
 	var reset bool
 	r.cmd = &cobra.Command{
@@ -26,21 +29,19 @@ func newRoot(d deps) *root {
 		Short: "Epic Events CRM: customers, contracts and events for sales, support and management",
 		Long: `Epic Events CRM: customers, contracts and events for sales, support and management.
 
-Run without a command, it opens the database named by the settings (DB_DRIVER,
-DB_PATH...), migrates it, seeds the demo data into an empty database, and prints
-a summary of what it holds. --reset erases everything first.`,
+Run without a command on a terminal, it opens the database named by the settings
+(DB_DRIVER, DB_PATH...), migrates it, seeds the demo data into an empty database,
+and opens the menus: log in (or resume the saved session), then choose. --reset
+erases everything first. Scripts use the commands below instead.`,
 		Version:       version,
 		Args:          cobra.NoArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: r.action(func(ctx context.Context) error {
-			if reset {
-				return r.reset(ctx, opts, true)
-			}
-			if opts.yes {
+			if opts.yes && !reset {
 				return &usageError{err: fmt.Errorf("--yes goes with --reset"), showHelp: true}
 			}
-			return r.launch(ctx)
+			return r.launch(ctx, reset, opts)
 		}),
 	}
 	r.cmd.SetVersionTemplate("epicevents {{.Version}}\n")
