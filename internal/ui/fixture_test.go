@@ -270,3 +270,9 @@ func (h *hooked) Confirm(label string) (bool, error) {
 
 // code returns the domain code of err.
 func code(err error) domain.Code { return domain.ErrorCode(err) }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func contractsOf(customerID domain.ID) domain.ContractFilter {
+	return domain.ContractFilter{CustomerID: customerID, Status: domain.ContractSigned}
+}

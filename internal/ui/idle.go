@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -81,7 +82,7 @@ func (w *watchedPrompter) answered(err error) error {
 // pause, through Auth.Login: a new session replaces the old one, which is
 // ended. Three wrong passwords end the program; Ctrl+C or Ctrl+D leave it.
 func (s *session) reauthenticate(ctx context.Context) error {
-	s.say("You have been away for more than %s: enter the password of %s to go on.", s.Idle, s.email)
+	s.say("You have been away for %s or more: enter the password of %s to go on.", humanDuration(s.Idle), s.email)
 	for tries := 0; tries < MaxLoginTries; {
 		password, err := s.Prompter.Password("Password", required("Password"))
 		if err != nil {
@@ -106,4 +107,16 @@ func (s *session) reauthenticate(ctx context.Context) error {
 	s.forget()
 	return &endedError{err: domain.Errorf(domain.CodeUnauthenticated,
 		"%d wrong passwords after a pause: you have been logged out", MaxLoginTries)}
+}
+
+// humanDuration says a setting such as 30m as "30 minutes".
+func humanDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d hour%s", d/time.Hour, plural(int(d/time.Hour)))
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d minute%s", d/time.Minute, plural(int(d/time.Minute)))
+	default:
+		return d.String()
+	}
 }

@@ -1,0 +1,104 @@
+package ui_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/epic-events/crm/internal/domain"
+	"github.com/epic-events/crm/internal/ui"
+	u "github.com/epic-events/crm/internal/ui/uitest"
+)
+
+func openCollaborator(list, name string) []u.Step {
+	return []u.Step{
+		u.Select("Main menu", ui.MenuCollaborators),
+		u.Select("Collaborators", list),
+		u.SelectRow(list+" · page", name),
+	}
+}
+
+func TestCreateACollaborator(t *testing.T) {
+	w := newWorld(t)
+	w.play(login("manager1@epicevents.test"),
+		u.Select("Main menu", ui.MenuCollaborators),
+		u.Select("Collaborators", ui.UserNew),
+		u.Input("Full name", "Nina Petrova"),
+		u.Input("Email", "sales1@epicevents.test"), // taken: refused by the service
+		u.Select("Role", "sales"),
+		u.InputRejected("Employee number", "42", "must look like EE-0042"),
+		u.Input("Employee number", ""),
+		u.Password("Initial password", "a long enough password"),
+		u.Password("The same password again", "a long enough password"),
+		u.Input("Email", "nina.petrova@epicevents.test"),
+		u.Select("Collaborator Nina Petrova", ui.Back).Offering(ui.UserUpdate, ui.UserPassword, ui.UserDeactivate, ui.UserDelete),
+		u.Back("Collaborators"), u.Back("Main menu"))
+	w.mustSay("✗ Email (their login) is already used by another collaborator", "can now log in as nina.petrova@epicevents.test")
+	if _, _, err := w.svc.Auth.Login(context.Background(), "nina.petrova@epicevents.test", "a long enough password"); err != nil {
+		t.Errorf("the new collaborator cannot log in: %v", err)
+	}
+}
+
+func TestDeactivateAndDeleteCollaborators(t *testing.T) {
+	t.Run("deactivation asks first, and a deactivated collaborator can be reactivated", func(t *testing.T) {
+		w := newWorld(t)
+		w.play(login("manager1@epicevents.test"), openCollaborator(ui.UsersActive, "Amira Benali"),
+			u.Select("Collaborator Amira Benali", ui.UserDeactivate),
+			u.Confirm("Deactivate Amira Benali?", true),
+			u.Select("Collaborator Amira Benali", ui.Back).Offering(ui.UserReactivate).NotOffering(ui.UserDeactivate),
+			u.Back(ui.UsersActive), u.Back("Collaborators"), u.Back("Main menu"))
+		w.mustSay("✓ Amira Benali is deactivated", "State deactivated")
+		if _, _, err := w.svc.Auth.Login(context.Background(), "sales3@epicevents.test", demoPassword); err == nil {
+			t.Error("a deactivated collaborator logged in")
+		}
+	})
+	t.Run("deleting someone who still looks after customers is refused with what they hold", func(t *testing.T) {
+		w := newWorld(t)
+		w.play(login("manager1@epicevents.test"), openCollaborator(ui.UsersAll, "Hugo Bernard"),
+			u.Select("Collaborator Hugo Bernard", ui.UserDelete),
+			u.Confirm("Delete Hugo Bernard (EE-0004) for good?", true),
+			u.Select("Collaborator Hugo Bernard", ui.Back),
+			u.Back(ui.UsersAll), u.Back("Collaborators"), u.Back("Main menu"))
+		w.mustSay("✗ Hugo Bernard still looks after 4 customers: ")
+		w.user("sales2@epicevents.test")
+	})
+	t.Run("a manager is offered neither deactivating nor deleting themselves", func(t *testing.T) {
+		w := newWorld(t)
+		w.play(login("manager1@epicevents.test"), openCollaborator(ui.UsersAll, "Claire Marchand"),
+			u.Select("Collaborator Claire Marchand", ui.Back).NotOffering(ui.UserDeactivate, ui.UserDelete),
+			u.Back(ui.UsersAll), u.Back("Collaborators"), u.Back("Main menu"))
+	})
+	t.Run("a collaborator deactivated while logged in is thrown out at the next action", func(t *testing.T) {
+		w := newWorld(t)
+		amira := w.user("sales3@epicevents.test")
+		p := &hooked{Prompter: u.New(t, script(login("sales3@epicevents.test"),
+			u.Select("Main menu", ui.MenuCustomers),
+			u.Select("Customers", ui.CustomersAll))...),
+			label: "Customers", fn: func() {
+				if _, err := w.svc.Users.Deactivate(context.Background(), w.actor("manager1@epicevents.test"), amira.ID); err != nil {
+					t.Fatal(err)
+				}
+			}}
+		err := w.run(p)
+		// Deactivation ends the open sessions: that is what the service says.
+		if code(err) != domain.CodeUnauthenticated || domain.ErrorMessage(err) != "your session has ended; log in again" {
+			t.Fatalf("Run = %v, want the session ended", err)
+		}
+		if saved, _ := w.tokens.Load(); saved != "" {
+			t.Error("the session of a deactivated collaborator was kept")
+		}
+	})
+}
+
+func TestResetAPassword(t *testing.T) {
+	w := newWorld(t)
+	w.play(login("manager1@epicevents.test"), openCollaborator(ui.UsersActive, "Sofia Lambert"),
+		u.Select("Collaborator Sofia Lambert", ui.UserPassword),
+		u.Password("New password for Sofia Lambert", "sofia's new password"),
+		u.Password("The same password again", "sofia's new password"),
+		u.Confirm("Set this password for Sofia Lambert?", true),
+		u.Select("Collaborator Sofia Lambert", ui.Back),
+		u.Back(ui.UsersActive), u.Back("Collaborators"), u.Back("Main menu"))
+	if _, _, err := w.svc.Auth.Login(context.Background(), "support2@epicevents.test", "sofia's new password"); err != nil {
+		t.Errorf("the reset password does not log in: %v", err)
+	}
+}
