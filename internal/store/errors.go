@@ -98,6 +98,9 @@ func translate(op string, err error) error {
 	case isUnavailable(err):
 		return errUnavailable
 	}
+	if e := sqliteFileError(err); e != nil {
+		return e
+	}
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
 		switch me.Number {
@@ -137,6 +140,27 @@ func checkError(err error) error {
 		return &domain.Error{Code: domain.CodeInvalid, Message: "invalid input", Fields: map[string]string{r.field: r.rule}}
 	}
 	return &domain.Error{Code: domain.CodeInvalid, Message: "invalid input: a value breaks a rule of the database"}
+}
+
+var (
+	errReadOnly = &domain.Error{Code: domain.CodeUnavailable, Message: "the database file is read-only: nothing was saved; ask whoever runs the CRM to make it writable (DB_PATH)"}
+	errDamaged  = &domain.Error{Code: domain.CodeUnavailable, Message: "the database file is damaged: restore it from a backup (DB_PATH)"}
+)
+
+// sqliteFileError names what is wrong with the SQLite file itself, which no
+// retry mends: read-only, or damaged. Anything else is nil.
+func sqliteFileError(err error) error {
+	var coded interface{ Code() int }
+	if !errors.As(err, &coded) {
+		return nil
+	}
+	switch coded.Code() & 0xff {
+	case 8: // SQLITE_READONLY
+		return errReadOnly
+	case 11, 26: // SQLITE_CORRUPT, SQLITE_NOTADB
+		return errDamaged
+	}
+	return nil
 }
 
 func isBusy(err error) bool {
