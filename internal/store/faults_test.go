@@ -366,4 +366,3 @@ func readOnly(t *testing.T, path string) {
 	}
 	t.Cleanup(func() { _ = exec.Command("chattr", "-i", path).Run() })
 }
-
