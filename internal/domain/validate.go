@@ -95,7 +95,9 @@ func validateText(s string, minLen, maxLen int, multiline bool) error {
 		if multiline && (r == '\n' || r == '\t' || r == '\r') {
 			continue
 		}
-		if unicode.IsControl(r) || r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+		// Bidi_Control is every direction-changing mark (U+061C, U+200E/F, U+202A-E,
+		// U+2066-9); U+2028/9 break a line as surely as '\n' does.
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || (!multiline && (r == '\u2028' || r == '\u2029')) {
 			return errors.New("must not contain control or direction-changing characters")
 		}
 	}
