@@ -41,14 +41,30 @@ required when the input is not a terminal. Refused when APP_ENV=production.`,
 	reset.Flags().BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
 	db.AddCommand(reset)
 
-	db.AddCommand(&cobra.Command{
+	var scale int
+	seed := &cobra.Command{
 		Use:   "seed",
-		Short: "Seed the demo data into an empty database",
+		Short: "Seed the demo data into an empty database (or, with --scale N, a generated company)",
 		Long: `Seed the demo data into an empty database (one without collaborators).
-Refused when the database is not empty, and when APP_ENV=production.`,
+Refused when the database is not empty, and when APP_ENV=production.
+
+With --scale N, add a generated company instead, to any database: N customers,
+about 5N contracts and 10N events, N/500 sales and support collaborators (at
+least 2 each) and 3 managers, the same rows for the same N on the same day.
+It shows its progress; Ctrl+C stops it and keeps the batches already written.`,
 		Args: cobra.NoArgs,
-		RunE: r.action(r.seed),
-	})
+		RunE: r.action(func(ctx context.Context) error {
+			if scale < 0 {
+				return &usageError{err: fmt.Errorf("--scale takes a number of customers above 0"), showHelp: true}
+			}
+			if scale > 0 {
+				return r.seedScale(ctx, scale)
+			}
+			return r.seed(ctx)
+		}),
+	}
+	seed.Flags().IntVar(&scale, "scale", 0, "add a generated company of `N` customers instead of the demo data")
+	db.AddCommand(seed)
 	return db
 }
 
