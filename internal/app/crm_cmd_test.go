@@ -102,11 +102,21 @@ func (p *program) loginAs(email string) {
 	must(p.t, os.WriteFile(kept, token, 0o600))
 }
 
-// as logs in as email and runs the command.
-func (p *program) as(email string, args ...string) result {
+// freshLogin logs in with a password on stdin, from no session: the sessions
+// kept by loginAs are not ended by it.
+func (p *program) freshLogin(email, password string) result {
 	p.t.Helper()
-	p.loginAs(email)
-	return p.run(args...)
+	_ = os.Remove(p.env["EPIC_SESSION_FILE"])
+	p.stdin = password
+	defer func() { p.stdin = "" }()
+	return p.run("login", "--email", email, "--password-stdin")
+}
+
+func mustSucceed(t *testing.T, res result) {
+	t.Helper()
+	if res.code != ExitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
 }
 
 // mustJSON runs the command, which must succeed, and decodes its stdout into v.

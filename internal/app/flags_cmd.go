@@ -204,3 +204,18 @@ func (r *root) confirmed(ctx context.Context, a *asker, yes bool, question strin
 	}
 	return nil
 }
+
+// fieldRule is the rule an invalid-input error gives for its one field, so
+// that several flags' errors can be reported together; nil for nil.
+func fieldRule(err error) error {
+	var de *domain.Error
+	if err == nil {
+		return nil
+	}
+	if errors.As(err, &de) && len(de.Fields) == 1 {
+		for _, rule := range de.Fields {
+			return errors.New(rule)
+		}
+	}
+	return err
+}

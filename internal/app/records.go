@@ -230,11 +230,16 @@ var auditCSV = []csvColumn[auditRecord]{
 	{"changes", func(r auditRecord) string { return changesText(r.Changes) }},
 }
 
-// changesText is an update's changes on one line: "email: a@x → b@x; role: sales → support".
+// changesText puts a change's fields on one line: "email: a@x → b@x; role:
+// sales → support"; a field that had no value shows only the new one.
 func changesText(changes []domain.Change) string {
 	parts := make([]string, len(changes))
 	for i, c := range changes {
-		parts[i] = c.Field + ": " + c.Old + " → " + c.New
+		if c.Old == "" {
+			parts[i] = c.Field + ": " + c.New
+		} else {
+			parts[i] = c.Field + ": " + c.Old + " → " + c.New
+		}
 	}
 	return strings.Join(parts, "; ")
 }

@@ -196,3 +196,43 @@ func TestWhoamiJSONKeys(t *testing.T) {
 		t.Errorf("whoami --json shows a secret: %s", b)
 	}
 }
+
+// Issues 3 and 5's "done when", on MariaDB: the same commands, the same answers.
+func TestDoneWhenOnMySQL(t *testing.T) {
+	p := onMySQL(t)
+	withSession(t, p)
+	p.mustRun("db", "seed")
+
+	p.loginAs(sales1)
+	var me whoamiRecord
+	p.mustJSON(&me, "whoami", "--json")
+	if me.Role != "sales" {
+		t.Errorf("whoami: %+v", me)
+	}
+	failsWith(t, p.run("contract", "create", "--customer", "1", "--total", "100"), ExitForbidden)
+	p.mustRun("customer", "create", "--name", "Nouveau Client", "--email", "nouveau@example.com", "--phone", "+33 1 23 45 67 89")
+	var mine []customerRecord
+	p.mustJSON(&mine, "customer", "list", "--mine", "--json")
+	if len(mine) != 5 || mine[len(mine)-1].FullName != "Nouveau Client" {
+		t.Errorf("customer list --mine --json after create: %+v", mine)
+	}
+	var contracts []contractRecord
+	p.mustJSON(&contracts, "contract", "list", "--json")
+	if len(contracts) != 18 {
+		t.Errorf("contract create by sales wrote something: %d contracts", len(contracts))
+	}
+
+	p.loginAs(manager1)
+	var signed contractRecord
+	p.mustJSON(&signed, "contract", "sign", "2", "--yes", "--json")
+	if signed.Status != "signed" {
+		t.Errorf("sign: %+v", signed)
+	}
+	var assigned eventResult
+	p.mustJSON(&assigned, "event", "assign", "2", "--support", support1, "--json")
+	if assigned.SupportContactName != "Julien Moreau" {
+		t.Errorf("assign: %+v", assigned)
+	}
+	p.mustRun("logout")
+	failsWith(t, p.run("whoami"), ExitUnauthenticated)
+}
