@@ -38,3 +38,15 @@ cluster-up: ## start a 3-node MariaDB Galera cluster on 127.0.0.1:4406-4408 (scr
 
 cluster-down: ## stop the Galera cluster and erase its data (scripts/galera-down.sh)
 	@scripts/galera-down.sh
+
+FUZZTIME ?= 10s
+
+.PHONY: fuzz
+fuzz: ## run every fuzz target for FUZZTIME each (10s; e.g. FUZZTIME=1m); a crasher is saved under testdata/fuzz
+	@set -e; for pkg in $$(go list ./...); do \
+		targets="$$(go test -list '^Fuzz' "$$pkg")"; \
+		for target in $$(echo "$$targets" | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target ($(FUZZTIME))"; \
+			go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+		done; \
+	done
