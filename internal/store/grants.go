@@ -28,8 +28,8 @@ func (r *Repos) GrantsFor(ctx context.Context, role domain.Role) (domain.Grants,
 // SeedGrants makes the permission matrix hold grants: every role of
 // domain.Roles and permission of domain.Permissions exists (with those named
 // in grants), and each role named in grants holds exactly its grants there.
-// Running it twice changes nothing. It runs in one transaction (a savepoint
-// when r is already inside one).
+// Running it twice changes nothing. It runs in one transaction (the one r is
+// already inside, if any: nested transactions open no SAVEPOINT).
 func (r *Repos) SeedGrants(ctx context.Context, grants []domain.Grant) error {
 	roles := map[domain.Role]bool{}
 	var roleOrder []domain.Role

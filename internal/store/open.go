@@ -73,6 +73,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		TranslateError:         true,
 		PrepareStmt:            false, // prepared statements on a pool deadlock inside transactions
 		SkipDefaultTransaction: true,  // each insert is one statement; callers group writes with Tx
+		// A transaction begun inside another (SeedGrants inside Tx) joins it
+		// instead of opening a SAVEPOINT, which distributed MySQL-compatible
+		// engines support partly or not at all.
+		DisableNestedTransaction: true,
 		NowFunc:                func() time.Time { return now().UTC() },
 		Logger:                 logger.Discard,
 	}

@@ -15,3 +15,13 @@ func SetTxAttempts(db *DB, n int) { db.txAttempts = n }
 
 // DefaultTxAttempts is how many runs Tx gives a transaction by default.
 const DefaultTxAttempts = defaultTxAttempts
+
+// SessionStatus reads one of the server's session counters (SHOW SESSION STATUS) through r.
+func (r *Repos) SessionStatus(ctx context.Context, name string) (string, error) {
+	var row struct {
+		VariableName string `gorm:"column:Variable_name"`
+		Value        string `gorm:"column:Value"`
+	}
+	err := r.q(ctx).Raw("SHOW SESSION STATUS LIKE ?", name).Scan(&row).Error
+	return row.Value, err
+}

@@ -172,3 +172,32 @@ func TestTxDoesNotRunOtherFailuresAgain(t *testing.T) {
 		}
 	})
 }
+
+func TestTxNestedRunsInsideWithoutSavepoint(t *testing.T) {
+	db := storetest.MySQL(t)
+	if db == nil {
+		t.Skip("no MySQL")
+	}
+	// SeedGrants is a transaction of its own on the pool; inside Tx it must join
+	// Tx's transaction: SAVEPOINT is beyond what the distributed engines accept.
+	var before, after string
+	mustNil(t, db.Tx(ctx, func(r *store.Repos) error {
+		var err error
+		if before, err = r.SessionStatus(ctx, "Com_savepoint"); err != nil {
+			return err
+		}
+		if err := r.SeedGrants(ctx, testGrants); err != nil {
+			return err
+		}
+		after, err = r.SessionStatus(ctx, "Com_savepoint")
+		return err
+	}))
+	if before == "" || before != after {
+		t.Fatalf("Com_savepoint went from %q to %q inside the transaction, want no SAVEPOINT", before, after)
+	}
+	g, err := db.GrantsFor(ctx, domain.RoleSales)
+	mustNil(t, err)
+	if len(g) == 0 {
+		t.Fatal("the nested transaction's grants were not committed with Tx")
+	}
+}
