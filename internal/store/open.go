@@ -77,8 +77,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		// instead of opening a SAVEPOINT, which distributed MySQL-compatible
 		// engines support partly or not at all.
 		DisableNestedTransaction: true,
-		NowFunc:                func() time.Time { return now().UTC() },
-		Logger:                 logger.Discard,
+		NowFunc:                  func() time.Time { return now().UTC() },
+		Logger:                   logger.Discard,
 	}
 	var (
 		db  *DB
