@@ -112,6 +112,8 @@ func translate(op string, err error) error {
 			}
 		case mysqlNoSuchTable:
 			return fmt.Errorf("%s: the database is not migrated: %w", op, err)
+		case 1044, 1142, 1143, 1227: // access denied to a database, table, column, or for an operation
+			return errPrivilege
 		}
 	}
 	return fmt.Errorf("%s: %w", op, err)
@@ -141,6 +143,10 @@ func checkError(err error) error {
 	}
 	return &domain.Error{Code: domain.CodeInvalid, Message: "invalid input: a value breaks a rule of the database"}
 }
+
+// errPrivilege is a statement the account may not run: the running account
+// has no DDL, so a reset or a pending migration needs the migrating one.
+var errPrivilege = &domain.Error{Code: domain.CodeUnavailable, Message: "the database account (DB_USER) may not do this: migrations and resets need the migrating account (see the README's least-privilege grants); nothing was changed"}
 
 var (
 	errReadOnly = &domain.Error{Code: domain.CodeUnavailable, Message: "the database file is read-only: nothing was saved; ask whoever runs the CRM to make it writable (DB_PATH)"}
