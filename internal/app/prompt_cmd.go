@@ -28,7 +28,7 @@ func (r *root) newAsker() *asker {
 // errNoAnswer is the input ending before the answer: nothing more can be asked.
 var errNoAnswer = errors.New("no answer: the input ended")
 
-type answer struct {
+type lineRead struct {
 	text string
 	err  error
 }
@@ -37,10 +37,10 @@ type answer struct {
 // Ctrl+C (the context cancelled) stops the wait.
 func (a *asker) line(ctx context.Context, prompt string) (string, error) {
 	fmt.Fprint(a.out, prompt)
-	ch := make(chan answer, 1)
+	ch := make(chan lineRead, 1)
 	go func() {
 		s, err := a.br.ReadString('\n')
-		ch <- answer{s, err}
+		ch <- lineRead{s, err}
 	}()
 	select {
 	case <-ctx.Done():
@@ -71,10 +71,10 @@ func (a *asker) secret(ctx context.Context, prompt string) (string, error) {
 		return "", fmt.Errorf("read password: %w", err)
 	}
 	fmt.Fprint(a.out, prompt)
-	ch := make(chan answer, 1)
+	ch := make(chan lineRead, 1)
 	go func() {
 		b, err := term.ReadPassword(fd)
-		ch <- answer{string(b), err}
+		ch <- lineRead{string(b), err}
 	}()
 	select {
 	case <-ctx.Done():
