@@ -189,11 +189,12 @@ func passwordFields(key, label string, emailOf func() string) []*field {
 }
 
 func (s *session) newUser(ctx context.Context) error {
+	s.say("New collaborator: with no employee number, they get the next free one.")
 	fields := []*field{
 		{key: "full_name", label: "Full name", check: check("Full name", domain.ValidateName)},
 		{key: "email", label: "Email (their login)", check: check("Email", domain.ValidateEmail)},
 		{key: "role", label: "Role", value: string(domain.RoleSales), choices: roleChoices()},
-		{key: "employee_number", label: "Employee number (empty for the next free one)", check: func(v string) error {
+		{key: "employee_number", label: "Employee number (optional)", check: func(v string) error {
 			if v == "" {
 				return nil
 			}
@@ -264,7 +265,8 @@ func (s *session) updateUser(ctx context.Context, u domain.Collaborator) error {
 }
 
 func (s *session) resetPassword(ctx context.Context, u domain.Collaborator) error {
-	fields := passwordFields("password", "New password for "+u.FullName, func() string { return u.Email })
+	s.say("A new password for %s (%s):", u.FullName, u.Email)
+	fields := passwordFields("password", "New password", func() string { return u.Email })
 	if err := s.ask(fields, nil); err != nil {
 		return err
 	}

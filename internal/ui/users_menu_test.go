@@ -93,7 +93,7 @@ func TestResetAPassword(t *testing.T) {
 	w := newWorld(t)
 	w.play(login("manager1@epicevents.test"), openCollaborator(ui.UsersActive, "Sofia Lambert"),
 		u.Select("Collaborator Sofia Lambert", ui.UserPassword),
-		u.Password("New password for Sofia Lambert", "sofia's new password"),
+		u.Password("New password", "sofia's new password"),
 		u.Password("The same password again", "sofia's new password"),
 		u.Confirm("Set this password for Sofia Lambert?", true),
 		u.Select("Collaborator Sofia Lambert", ui.Back),
