@@ -277,6 +277,7 @@ func TestEveryCommandsFailures(t *testing.T) {
 		{sales2, []string{"event", "create", "--contract", "5", "--name", "N", "--start", "2026-12-01 18:00", "--end", "2026-12-01 20:00", "--location", "L", "--attendees", "1"}},
 		{support2, []string{"event", "update", "1", "--attendees", "10"}},
 		{sales1, []string{"event", "assign", "2", "--support", support1}},
+		{sales1, []string{"user", "list", "--inactive"}},
 		{sales1, []string{"user", "create", "--email", "x@epicevents.test", "--name", "X", "--role", "sales"}},
 		{sales1, []string{"user", "update", "7", "--name", "X"}},
 		{support1, []string{"user", "deactivate", "7", "--yes"}},

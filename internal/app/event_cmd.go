@@ -134,7 +134,8 @@ func (r *root) eventShow() *cobra.Command {
 				if out.json {
 					return writeJSON(r.stdout, eventRecordOf(e))
 				}
-				return ui.RenderDetails(r.stdout, r.cmdDisplay(), eventFieldsOf(r.cmdDisplay(), e))
+				d := r.cmdDisplay()
+				return ui.RenderDetails(r.stdout, d, eventFieldsOf(d, e))
 			})
 		}),
 	}

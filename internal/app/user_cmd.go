@@ -55,6 +55,11 @@ the deactivated ones too (--inactive, --all).`,
 				return domain.Invalid("role", "must be one of management, sales, support")
 			}
 			return r.asActor(ctx, func(w *world, a service.Actor) error {
+				// The service shows others the active collaborators whatever is asked:
+				// say so rather than print them under a filter they did not pass.
+				if (inactive || all) && !w.perms.CanManageUsers(a) {
+					return domain.Forbidden("list deactivated collaborators")
+				}
 				l, err := walkToPage(page, func(p domain.Page) (domain.List[domain.Collaborator], error) {
 					f.Page = p
 					return w.users.List(ctx, a, f)
