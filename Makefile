@@ -50,3 +50,8 @@ fuzz: ## run every fuzz target for FUZZTIME each (10s; e.g. FUZZTIME=1m); a cras
 			go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg"; \
 		done; \
 	done
+
+.PHONY: bench
+BENCHFLAGS ?= -benchtime 1s
+bench: ## run the benchmarks (EPIC_BENCH_SCALE customers, default 2000; MariaDB too when EPIC_TEST_MYSQL_DSN is set)
+	go test -run '^$$' -bench . -benchmem -timeout 0 $(BENCHFLAGS) ./internal/bench/ ./internal/auth/

@@ -71,3 +71,8 @@ func (db *DB) Explain(ctx context.Context, s Statement) ([]PlanStep, error) {
 	}
 	return plan, nil
 }
+
+// SQL returns the connection pool underneath, for the benchmarks that run a
+// hand-written database/sql query beside the store's on the same database.
+// On SQLite it holds one connection: never use it inside a DB.Tx.
+func (db *DB) SQL() *sql.DB { return db.sql }

@@ -1,0 +1,213 @@
+package bench_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/epic-events/crm/internal/store"
+	"github.com/epic-events/crm/internal/store/storetest"
+	"github.com/epic-events/crm/seeds"
+)
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// binaries builds the program and a Go hello-world, once per run, with the
+// same toolchain and flags.
+func binaries(b *testing.B) (program, hello string) {
+	b.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "epicevents-bench-bin")
+		if buildErr != nil {
+			return
+		}
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		if out, err := exec.Command("go", "build", "-C", root, "-o", filepath.Join(buildDir, "epicevents"), "./cmd/epicevents").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build epicevents: %v\n%s", err, out)
+			return
+		}
+		src := filepath.Join(buildDir, "hello")
+		if err := os.MkdirAll(src, 0o755); err != nil {
+			buildErr = err
+			return
+		}
+		_ = os.WriteFile(filepath.Join(src, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644)
+		_ = os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello, world\") }\n"), 0o644)
+		if out, err := exec.Command("go", "build", "-C", src, "-o", filepath.Join(buildDir, "hello-world"), ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build hello-world: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		b.Fatal(buildErr)
+	}
+	return filepath.Join(buildDir, "epicevents"), filepath.Join(buildDir, "hello-world")
+}
+
+// firstOutput starts the command and returns the time until its first byte of
+// output (stdout or stderr), having waited for it to exit, and its peak RSS.
+func firstOutput(b *testing.B, cmd *exec.Cmd, stdin string) (time.Duration, int64, string) {
+	b.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = w, w, strings.NewReader(stdin)
+	began := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	w.Close()
+	first := make([]byte, 1)
+	var took time.Duration
+	if _, err := r.Read(first); err == nil {
+		took = time.Since(began)
+	}
+	rest, _ := io.ReadAll(r)
+	r.Close()
+	_ = cmd.Wait()
+	if took == 0 {
+		b.Fatalf("%s printed nothing", cmd)
+	}
+	var rss int64
+	if u, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = u.Maxrss * 1024
+	}
+	return took, rss, string(first) + string(rest)
+}
+
+// BenchmarkStartup runs the built binary to its first output beside a Go
+// hello-world: --version (the process alone), and whoami with a valid session
+// on the SQLite demo database (settings, database, session check, output: what
+// every scriptable command pays before its work).
+func BenchmarkStartup(b *testing.B) {
+	program, hello := binaries(b)
+	dir := b.TempDir()
+	env := append(os.Environ(), "DB_DRIVER=sqlite", "DB_PATH="+filepath.Join(dir, "epicevents.db"),
+		"EPIC_SESSION_FILE="+filepath.Join(dir, "session"), "SENTRY_DSN=", "APP_ENV=development")
+	run := func(stdin string, args ...string) string {
+		cmd := exec.Command(program, args...)
+		cmd.Env = env
+		cmd.Stdin = strings.NewReader(stdin)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("epicevents %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	run("", "db", "reset", "--yes")
+	accounts, err := seeds.Accounts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	run(seeds.DemoPassword+"\n", "login", "--email", accounts[0].Email, "--password-stdin")
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"version", []string{"--version"}},
+		{"whoami", []string{"whoami"}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var ours, base time.Duration
+			var rss, helloRSS int64
+			for range b.N {
+				cmd := exec.Command(program, tc.args...)
+				cmd.Env = env
+				took, peak, out := firstOutput(b, cmd, "")
+				if tc.name == "whoami" && !strings.Contains(out, accounts[0].Email) {
+					b.Fatalf("whoami: %s", out)
+				}
+				ours += took
+				rss = max(rss, peak)
+				took, peak, _ = firstOutput(b, exec.Command(hello), "")
+				base += took
+				helloRSS = max(helloRSS, peak)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(ours.Nanoseconds())/n, "ns/op")
+			b.ReportMetric(float64(base.Nanoseconds())/n, "hello-ns/op")
+			b.ReportMetric(float64((ours-base).Milliseconds())/n, "ms-over-hello")
+			b.ReportMetric(float64(rss)/(1<<20), "maxrss-MB")
+			b.ReportMetric(float64(helloRSS)/(1<<20), "hello-maxrss-MB")
+		})
+	}
+}
+
+// BenchmarkSeedBinary runs `epicevents db seed --scale N` (N from
+// EPIC_BENCH_SEED_SCALE, default EPIC_BENCH_SCALE) as a process on an empty
+// database and reports its wall time, throughput and peak resident memory.
+func BenchmarkSeedBinary(b *testing.B) {
+	program, _ := binaries(b)
+	n := envInt(b, envSeedScale, benchScale(b))
+	for _, driver := range drivers() {
+		b.Run(fmt.Sprintf("%s/N=%d", driver, n), func(b *testing.B) {
+			dir := b.TempDir()
+			env := append(os.Environ(), "DB_DRIVER="+driver, "SENTRY_DSN=", "APP_ENV=development")
+			if driver == store.DriverSQLite {
+				env = append(env, "DB_PATH="+filepath.Join(dir, "seed.db"))
+			} else {
+				db := freshDB(b, driver, "epic_bench_seedbin") // creates it; the binary connects on its own
+				_ = db
+				dsn, err := mysqlEnv()
+				if err != nil {
+					b.Fatal(err)
+				}
+				env = append(env, dsn...)
+				env = append(env, "DB_NAME=epic_bench_seedbin")
+			}
+			var wall time.Duration
+			var rss int64
+			for range b.N {
+				reset := exec.Command(program, "db", "reset", "--yes")
+				reset.Env = env
+				if out, err := reset.CombinedOutput(); err != nil {
+					b.Fatalf("reset: %v\n%s", err, out)
+				}
+				cmd := exec.Command(program, "db", "seed", "--scale", fmt.Sprint(n))
+				cmd.Env = env
+				var out bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &out
+				began := time.Now()
+				if err := cmd.Run(); err != nil {
+					b.Fatalf("seed: %v\n%s", err, out.String())
+				}
+				wall += time.Since(began)
+				if u, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					rss = max(rss, u.Maxrss*1024)
+				}
+				if b.N == 1 {
+					b.Log(strings.TrimSpace(out.String()))
+				}
+			}
+			b.ReportMetric(float64(wall.Nanoseconds())/float64(b.N), "ns/op")
+			b.ReportMetric(float64(rss)/(1<<20), "maxrss-MB")
+		})
+	}
+}
+
+// mysqlEnv turns EPIC_TEST_MYSQL_DSN into the program's DB_* settings.
+func mysqlEnv() ([]string, error) {
+	dsn := os.Getenv(storetest.EnvMySQLDSN)
+	at := strings.LastIndex(dsn, "@tcp(")
+	if at < 0 {
+		return nil, fmt.Errorf("%s: want user:password@tcp(host:port)/", storetest.EnvMySQLDSN)
+	}
+	user, pass, _ := strings.Cut(dsn[:at], ":")
+	addr := strings.TrimSuffix(strings.SplitN(dsn[at+len("@tcp("):], ")", 2)[0], ")")
+	host, port, _ := strings.Cut(addr, ":")
+	return []string{"DB_DRIVER=mysql", "DB_HOST=" + host, "DB_PORT=" + port, "DB_USER=" + user, "DB_PASS=" + pass}, nil
+}

@@ -1,0 +1,241 @@
+package bench_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/epic-events/crm/internal/auth"
+	"github.com/epic-events/crm/internal/domain"
+	"github.com/epic-events/crm/internal/store"
+	"github.com/epic-events/crm/seeds"
+)
+
+// freshDB opens an empty database of its own for a benchmark that writes:
+// an SQLite file in b's temporary directory, or the MariaDB database name.
+func freshDB(b *testing.B, driver, name string) *store.DB {
+	b.Helper()
+	if driver == store.DriverSQLite {
+		db := openSQLite(b, filepath.Join(b.TempDir(), name+".db"))
+		b.Cleanup(func() { db.Close() })
+		return db
+	}
+	db := openMySQL(b, name)
+	if db == nil {
+		b.Skip("MariaDB benchmarks skipped")
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+func drivers() []string { return []string{store.DriverSQLite, store.DriverMySQL} }
+
+// resetWithGrants empties db and writes the permission matrix, as `db reset` does first.
+func resetWithGrants(b *testing.B, db *store.DB) {
+	b.Helper()
+	ctx := context.Background()
+	if err := db.Reset(ctx); err != nil {
+		b.Fatal(err)
+	}
+	grants, err := seeds.Grants()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Tx(ctx, func(r *store.Repos) error { return r.SeedGrants(ctx, grants) }); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkDemoReset is `epicevents db reset --yes` without the process: drop
+// every table, migrate, seed the grants and the demo company, its passwords
+// hashed at the production cost one after the other (as app does). The
+// precomputed variant hands Demo one hash made beforehand, to show what the
+// hashing costs.
+func BenchmarkDemoReset(b *testing.B) {
+	hasher, err := auth.NewHasher(auth.RecommendedParams())
+	if err != nil {
+		b.Fatal(err)
+	}
+	once, err := hasher.Hash(seeds.DemoPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	accounts, err := seeds.Accounts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, driver := range drivers() {
+		for _, variant := range []string{"hashed", "precomputed"} {
+			b.Run(driver+"/"+variant, func(b *testing.B) {
+				db := freshDB(b, driver, "epic_bench_demo")
+				hash := hasher.Hash
+				if variant == "precomputed" {
+					hash = func(string) (string, error) { return once, nil }
+				}
+				ctx := context.Background()
+				for b.Loop() {
+					resetWithGrants(b, db)
+					if err := db.Tx(ctx, func(r *store.Repos) error { return seeds.Demo(ctx, r, hash, time.Now()) }); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(accounts)), "hashes")
+			})
+		}
+	}
+}
+
+// BenchmarkScaleSeed writes EPIC_BENCH_SEED_SCALE customers (default
+// EPIC_BENCH_SCALE) with the scale generator into an empty database, then the
+// same number of rows of each table with hand-written multi-row INSERTs in
+// transactions of the same size, and reports both throughputs (rows/s,
+// raw-rows/s) and their ratio (x-raw-throughput, the higher the better). On
+// SQLite it does so twice: with the secondary indexes built after the load
+// (what the generator does) and kept during it.
+func BenchmarkScaleSeed(b *testing.B) {
+	n := envInt(b, envSeedScale, benchScale(b))
+	for _, driver := range drivers() {
+		variants := []string{"indexes-after"}
+		if driver == store.DriverSQLite {
+			variants = append(variants, "indexes-during")
+		}
+		for _, variant := range variants {
+			b.Run(fmt.Sprintf("%s/%s/N=%d", driver, variant, n), func(b *testing.B) {
+				db := freshDB(b, driver, "epic_bench_seed")
+				ctx := context.Background()
+				var ours, raw time.Duration
+				var rowsOurs, rowsRaw int64
+				for range b.N {
+					b.StopTimer()
+					resetWithGrants(b, db)
+					b.StartTimer()
+					began := time.Now()
+					res, err := seeds.Scale(ctx, scaleStore{db: db, keepIndexes: variant == "indexes-during"}, seeds.ScaleOptions{Customers: n})
+					if err != nil {
+						b.Fatal(err)
+					}
+					ours += time.Since(began)
+					rowsOurs += res.Rows()
+					b.StopTimer()
+					resetWithGrants(b, db)
+					began = time.Now()
+					if err := rawSeed(ctx, db.SQL(), res); err != nil {
+						b.Fatal(err)
+					}
+					raw += time.Since(began)
+					rowsRaw += res.Rows()
+				}
+				b.ReportMetric(float64(ours.Nanoseconds())/float64(b.N), "ns/op")
+				b.ReportMetric(float64(rowsOurs)/ours.Seconds(), "rows/s")
+				b.ReportMetric(float64(rowsRaw)/raw.Seconds(), "raw-rows/s")
+				b.ReportMetric((float64(rowsOurs)/ours.Seconds())/(float64(rowsRaw)/raw.Seconds()), "x-raw-throughput")
+			})
+		}
+	}
+}
+
+// rawSeed writes as many rows per table as res counts, with plain values,
+// through database/sql: staff first, then batches of 500 customers each with
+// their share of contracts, payments and events, one transaction per batch,
+// each table in multi-row INSERTs of at most 30 000 placeholders.
+func rawSeed(ctx context.Context, db *sql.DB, res seeds.ScaleResult) error {
+	now := time.Now().UTC().Truncate(time.Second)
+	const hash = seeds.ScaleStaffHash
+	var staff []int64
+	err := rawTx(ctx, db, func(tx *sql.Tx) error {
+		return rawInsert(ctx, tx, "users", []string{"id", "employee_number", "full_name", "email", "password_hash", "role",
+			"active", "failed_logins", "version", "created_at", "updated_at"}, int(res.Users), func(i int, a []any) []any {
+			id := int64(i + 1)
+			staff = append(staff, id)
+			role := domain.RoleSales
+			if i%2 == 1 {
+				role = domain.RoleSupport
+			}
+			return append(a, id, fmt.Sprintf("EE-%05d", id), "Raw Staff", fmt.Sprintf("raw.staff.%d@example.com", id),
+				hash, string(role), true, 0, 1, now, now)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	const batch = 500
+	n := int(res.Customers)
+	share := func(total int64, upTo int) int64 { return total * int64(upTo) / int64(n) }
+	for from := 0; from < n; from += batch {
+		to := min(from+batch, n)
+		k0, k1 := share(res.Contracts, from), share(res.Contracts, to)
+		p0, p1 := share(res.Payments, from), share(res.Payments, to)
+		e0, e1 := share(res.Events, from), share(res.Events, to)
+		err := rawTx(ctx, db, func(tx *sql.Tx) error {
+			if err := rawInsert(ctx, tx, "customers", []string{"id", "full_name", "email", "phone", "company_name",
+				"sales_contact_id", "version", "created_at", "updated_at"}, to-from, func(i int, a []any) []any {
+				id := int64(from + i + 1)
+				return append(a, id, "Raw Customer", fmt.Sprintf("raw.%d@example.com", id), "+33 1 23 45 67 89",
+					"Raw SA", staff[int(id)%len(staff)], 1, now, now)
+			}); err != nil {
+				return err
+			}
+			if err := rawInsert(ctx, tx, "contracts", []string{"id", "customer_id", "total_amount", "amount_due", "status",
+				"signed_at", "version", "created_at", "updated_at"}, int(k1-k0), func(i int, a []any) []any {
+				id := k0 + int64(i) + 1
+				return append(a, id, int64(from)+int64(i%(to-from))+1, 1000_00, 400_00, "signed", now, 1, now, now)
+			}); err != nil {
+				return err
+			}
+			if err := rawInsert(ctx, tx, "payments", []string{"id", "contract_id", "amount", "received_at", "recorded_by",
+				"created_at"}, int(p1-p0), func(i int, a []any) []any {
+				return append(a, p0+int64(i)+1, k0+int64(i)%(k1-k0)+1, 600_00, now, staff[0], now)
+			}); err != nil {
+				return err
+			}
+			return rawInsert(ctx, tx, "events", []string{"id", "contract_id", "name", "support_contact_id", "start_at",
+				"end_at", "location", "attendees", "notes", "version", "created_at", "updated_at"}, int(e1-e0), func(i int, a []any) []any {
+				start := now.Add(time.Duration(i) * time.Hour)
+				return append(a, e0+int64(i)+1, k0+int64(i)%(k1-k0)+1, "Raw Event Gala", staff[1], start, start.Add(3*time.Hour),
+					"Paris", 100, "", 1, now, now)
+			})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rawTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func rawInsert(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(i int, args []any) []any) error {
+	per := 30000 / len(cols)
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var q strings.Builder
+		q.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		args := make([]any, 0, (end-start)*len(cols))
+		for i := start; i < end; i++ {
+			if i > start {
+				q.WriteString(", ")
+			}
+			q.WriteString(tuple)
+			args = row(i, args)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("raw insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
