@@ -1,0 +1,4 @@
+package main
+
+// raceEnabled says whether the test binary was built with the race detector.
+var raceEnabled bool
