@@ -57,8 +57,28 @@ func (r *root) seedDemo(ctx context.Context, db *store.DB) error {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	return db.Tx(ctx, func(tx *store.Repos) error {
-		return seeds.Demo(ctx, tx, hasher.Hash, r.now())
+		return seeds.Demo(ctx, tx, hashOnce(hasher.Hash), r.now())
 	})
+}
+
+// hashOnce hashes each distinct password once and hands the same hash back
+// for it after. Every demo collaborator has the public demo password: one
+// argon2id hash at the production cost (0.1 s and 64 MiB) instead of one per
+// collaborator keeps a reset within a second (BENCHMARKS.md). Never use it for
+// real passwords, which must each get their own salt.
+func hashOnce(hash func(string) (string, error)) func(string) (string, error) {
+	done := map[string]string{}
+	return func(password string) (string, error) {
+		if h, ok := done[password]; ok {
+			return h, nil
+		}
+		h, err := hash(password)
+		if err != nil {
+			return "", err
+		}
+		done[password] = h
+		return h, nil
+	}
 }
 
 // refuseInProduction stops the commands that would erase or invent data.

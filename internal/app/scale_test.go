@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,19 @@ func TestThousands(t *testing.T) {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestHashOnce(t *testing.T) {
+	calls := 0
+	hash := hashOnce(func(pw string) (string, error) {
+		calls++
+		return fmt.Sprintf("hash %d of %s", calls, pw), nil
+	})
+	a1, _ := hash("demo")
+	a2, _ := hash("demo")
+	b1, _ := hash("other")
+	if a1 != a2 || a1 == b1 || calls != 2 {
+		t.Errorf("hashes %q %q %q after %d calls; want one hash per distinct password", a1, a2, b1, calls)
 	}
 }
