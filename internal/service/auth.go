@@ -137,6 +137,8 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 	var grants domain.Grants
 	actor := Actor{SessionID: sid, ExpiresAt: claims.ExpiresAt, verified: true}
 	err = s.tx(ctx, Actor{}, func(r Repos) error {
+		// fn may run again (a deadlock or certification victim is retried), so it
+		// reads u but changes only its own copy.
 		if u.FailedLogins != 0 || u.LockedUntil != nil {
 			if err := r.SetLoginState(ctx, u.ID, 0, nil); err != nil {
 				return fmt.Errorf("login: reset failures: %w", err)
@@ -150,8 +152,9 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 		if grants, err = r.GrantsFor(ctx, u.Role); err != nil {
 			return fmt.Errorf("login: grants: %w", err)
 		}
-		u.FailedLogins, u.LockedUntil = 0, nil
-		actor.Collaborator, actor.Grants = public(u), grants
+		signedIn := u
+		signedIn.FailedLogins, signedIn.LockedUntil = 0, nil
+		actor.Collaborator, actor.Grants = public(signedIn), grants
 		return s.audit(ctx, r, actor, "login", "user", u.ID, nil)
 	})
 	if err != nil {
