@@ -52,15 +52,7 @@ type result struct {
 func (p *program) run(args ...string) result {
 	p.t.Helper()
 	var stdout, stderr bytes.Buffer
-	d := deps{
-		stdin:      strings.NewReader(p.stdin),
-		stdout:     &stdout,
-		stderr:     &stderr,
-		getenv:     func(name string) string { return p.env[name] },
-		now:        func() time.Time { return launchTime },
-		isTerminal: func(io.Reader) bool { return p.terminal },
-		hashParams: auth.TestParams(),
-	}
+	d := p.deps(&stdout, &stderr)
 	var code int
 	if p.steps == nil {
 		code = run(context.Background(), args, d)
@@ -76,6 +68,19 @@ func (p *program) run(args ...string) result {
 		}
 	}
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// deps is what the program takes from the world in this test.
+func (p *program) deps(stdout, stderr io.Writer) deps {
+	return deps{
+		stdin:      strings.NewReader(p.stdin),
+		stdout:     stdout,
+		stderr:     stderr,
+		getenv:     func(name string) string { return p.env[name] },
+		now:        func() time.Time { return launchTime },
+		isTerminal: func(io.Reader) bool { return p.terminal },
+		hashParams: auth.TestParams(),
+	}
 }
 
 // mustRun runs the program and fails the test unless it exits 0.
@@ -521,6 +526,31 @@ func TestAPanicIsAnApologyAndExit1(t *testing.T) {
 	if !strings.Contains(line, "sorry") || strings.Contains(line, "secret-in-panic") {
 		t.Errorf("panic message %q should apologise and hide the panic value", line)
 	}
+}
+
+// panicky is a terminal whose first question panics, as a bug in a menu would.
+type panicky struct{ ui.Prompter }
+
+func (panicky) Input(string, string, func(string) error) (string, error) { panic("a bug in a menu") }
+
+func TestAPanicInTheMenusRestoresTheTerminalFirst(t *testing.T) {
+	p := newProgram(t)
+	p.onTerminal()
+	r := newRoot(p.deps(io.Discard, io.Discard))
+	restored := 0
+	r.terminal = func() terminal {
+		return terminal{prompter: panicky{}, restore: func() { restored++ }}
+	}
+	defer func() {
+		// run's recovery, tested above, turns it into the apology and exit 1.
+		if rec := recover(); rec == nil {
+			t.Error("the panic was swallowed")
+		}
+		if restored == 0 {
+			t.Error("the terminal was not restored")
+		}
+	}()
+	_ = r.execute(context.Background(), nil)
 }
 
 func TestExitCodes(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/epic-events/crm/internal/domain"
 	"github.com/epic-events/crm/internal/ui"
@@ -23,7 +22,7 @@ type terminal struct {
 // Tests replace root.terminal with a scripted prompter.
 func (r *root) openTerminal() terminal {
 	out, _ := r.stdout.(*os.File)
-	d := ui.DetectDisplay(out, r.getenv("NO_COLOR") == "", time.Local)
+	d := ui.DetectDisplay(out, r.getenv("NO_COLOR") == "", r.localZone())
 	var in io.ReadCloser // nil: the process's own terminal, put in raw mode per prompt
 	if f, ok := r.stdin.(*os.File); !ok || f != os.Stdin {
 		in = io.NopCloser(r.stdin)

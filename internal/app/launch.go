@@ -61,7 +61,8 @@ func (r *root) launch(ctx context.Context, reset bool, opts resetOptions) error 
 	return r.menus(ctx, w, notice)
 }
 
-// demoNotice tells how to log in where the demo accounts exist: one line per role.
+// demoNotice tells how to log in where the demo accounts exist: one line per
+// role (the full list is in the README and after a reset).
 func demoNotice(ctx context.Context, w *world) (string, error) {
 	demo, err := hasDemoAccounts(ctx, w.db)
 	if err != nil || !demo {
@@ -79,6 +80,9 @@ func demoNotice(ctx context.Context, w *world) (string, error) {
 			if a.Role == role {
 				emails = append(emails, a.Email)
 			}
+		}
+		if len(emails) > 2 { // one line each on an 80-column terminal
+			emails = append(emails[:2], "…")
 		}
 		fmt.Fprintf(&b, "\n  %-11s %s", role+":", strings.Join(emails, ", "))
 	}

@@ -241,7 +241,7 @@ func (s *session) newContract(ctx context.Context) error {
 	if ownScope(a, domain.PermContractCreate) {
 		only = a.ID
 	}
-	c, err := pick(ctx, s, "Choose the customer of the new contract", s.customerColumns(), s.customerSearch(only))
+	c, err := pick(ctx, s, "Choose the customer of the new contract", s.customerColumns(only == 0), s.customerSearch(only))
 	if err != nil {
 		return err
 	}

@@ -55,14 +55,18 @@ func (s *session) customersMenu(ctx context.Context) error {
 	}
 }
 
-func (s *session) customerColumns() []Column[domain.Customer] {
-	return []Column[domain.Customer]{
+// customerColumns shows customers in a list; withSales adds who looks after
+// them (a list of one's own customers needs no such column).
+func (s *session) customerColumns(withSales bool) []Column[domain.Customer] {
+	cols := []Column[domain.Customer]{
 		{Title: "Name", Value: func(c domain.Customer) string { return c.FullName }, Min: 12},
 		{Title: "Company", Value: func(c domain.Customer) string { return c.CompanyName }},
 		{Title: "Email", Value: func(c domain.Customer) string { return c.Email }},
-		{Title: "Sales contact", Value: func(c domain.Customer) string { return c.SalesContactName }},
-		{Title: "Last contact", Value: func(c domain.Customer) string { return s.d.Date(c.UpdatedAt) }, Fixed: true},
 	}
+	if withSales {
+		cols = append(cols, Column[domain.Customer]{Title: "Sales contact", Value: func(c domain.Customer) string { return c.SalesContactName }})
+	}
+	return append(cols, Column[domain.Customer]{Title: "Last contact", Value: func(c domain.Customer) string { return s.d.Date(c.UpdatedAt) }, Fixed: true})
 }
 
 // customerSearch lists customers (those of salesID only, when not 0) matching a term.
@@ -74,7 +78,7 @@ func (s *session) customerSearch(salesID domain.ID) func(string) PageFunc[domain
 
 func (s *session) customerPager(title string, salesID domain.ID) *Pager[domain.Customer] {
 	search := s.customerSearch(salesID)
-	return &Pager[domain.Customer]{Title: title, Columns: s.customerColumns(), Fetch: search(""), Search: search, Display: s.d}
+	return &Pager[domain.Customer]{Title: title, Columns: s.customerColumns(salesID == 0), Fetch: search(""), Search: search, Display: s.d}
 }
 
 func (s *session) browseCustomers(ctx context.Context, pg *Pager[domain.Customer]) error {

@@ -1,6 +1,15 @@
 // Package ui owns the interactive terminal: the Prompter interface the menus
 // ask their questions through, its terminal implementation, tables that fit
-// the terminal, and the pager and pick-list every list is shown with.
+// the terminal, the pager and pick-list every list is shown with, and the
+// menus themselves (Run).
+//
+// Run is the program staff use all day: login (or the saved session), a
+// header with what needs attention, and a main menu built from the actor's
+// permissions, with one file per area (customers_menu.go, contracts_menu.go,
+// events_menu.go, users_menu.go, audit_menu.go, account_menu.go). The menus
+// decide what to offer from service.Permissions; the services decide what is
+// allowed. The session is authenticated again before every action, and after
+// a pause longer than Config.Idle the password is asked again (idle.go).
 //
 // Prompter is small on purpose (Select, Input, Password, Confirm): the menus
 // are tested with the scripted fake in ui/uitest, and only end-to-end tests

@@ -8,6 +8,9 @@ package ui_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +20,6 @@ import (
 	"github.com/epic-events/crm/internal/domain"
 	"github.com/epic-events/crm/internal/service"
 	"github.com/epic-events/crm/internal/store"
-	"github.com/epic-events/crm/internal/store/storetest"
 	"github.com/epic-events/crm/internal/ui"
 	"github.com/epic-events/crm/internal/ui/uitest"
 	"github.com/epic-events/crm/seeds"
@@ -95,20 +97,68 @@ var (
 	hasher     *auth.Hasher
 )
 
+// demo is the demo database, seeded once per test binary and copied into
+// each world: a copy takes a millisecond, a seed most of a second under the
+// race detector. The seeding clock is fixed, so every copy is what a seed
+// would give.
+var demoDB struct {
+	once sync.Once
+	data []byte
+	err  error
+}
+
+func demoDatabase(t *testing.T) []byte {
+	t.Helper()
+	demoDB.once.Do(func() {
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "ui-demo-")
+		if err != nil {
+			demoDB.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "demo.db")
+		db, err := store.Open(ctx, store.Config{Driver: store.DriverSQLite, SQLitePath: path, Now: func() time.Time { return start }})
+		if err != nil {
+			demoDB.err = err
+			return
+		}
+		demoDB.err = errors.Join(db.Migrate(ctx),
+			db.Tx(ctx, func(r *store.Repos) error { return seeds.Demo(ctx, r, hasher.Hash, start) }))
+		// Closing the last connection checkpoints the write-ahead log into the file.
+		if err := db.Close(); err != nil && demoDB.err == nil {
+			demoDB.err = err
+		}
+		if demoDB.err == nil {
+			demoDB.data, demoDB.err = os.ReadFile(path)
+		}
+	})
+	if demoDB.err != nil {
+		t.Fatalf("seed the demo database: %v", demoDB.err)
+	}
+	return demoDB.data
+}
+
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
-	hasherOnce.Do(func() {
+	hasherOnce.Do(func() { // before the demo database, which hashes with it
 		var err error
 		if hasher, err = auth.NewHasher(auth.TestParams()); err != nil {
 			panic(err)
 		}
 	})
 	w := &world{t: t, clock: &clock{now: start}, tokens: &memTokens{}}
-	w.db = storetest.SQLite(t, storetest.WithClock(w.clock.Now))
-	if err := w.db.Tx(ctx, func(r *store.Repos) error { return seeds.Demo(ctx, r, hasher.Hash, start) }); err != nil {
-		t.Fatalf("seed the demo data: %v", err)
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if err := os.WriteFile(path, demoDatabase(t), 0o600); err != nil {
+		t.Fatal(err)
 	}
+	db, err := store.Open(ctx, store.Config{Driver: store.DriverSQLite, SQLitePath: path, Now: w.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	w.db = db
 	st := txStore{w.db}
 	key, err := service.SigningKey(ctx, st, "")
 	if err != nil {

@@ -67,7 +67,12 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	s.p = &watchedPrompter{inner: cfg.Prompter, s: s, ctx: ctx}
 	err := s.run(ctx)
-	if errors.Is(err, ErrQuit) || errors.Is(err, ErrBack) {
+	switch {
+	case ctx.Err() != nil:
+		// Interrupted (SIGINT between two questions, SIGTERM): whatever
+		// failed, it failed because of that.
+		return ctx.Err()
+	case errors.Is(err, ErrQuit) || errors.Is(err, ErrBack):
 		return nil
 	}
 	return err
@@ -268,64 +273,56 @@ func (s *session) say(format string, args ...any) {
 	}
 }
 
-// hang wraps line at word boundaries within width; continuation lines start
-// under the first word after the line's indent and mark.
+// hang wraps line at its spaces within width, never inside an amount
+// ("12 500.00 €"); continuation lines start under the text, past the line's
+// indent and its mark ("✗ ", "! "). The line's own spacing is kept.
 func hang(line string, width int) []string {
-	if text.StringWidthWithoutEscSequences(line) <= width {
-		return []string{line}
-	}
 	rest := strings.TrimLeft(line, " ")
 	prefix := line[:len(line)-len(rest)]
 	for _, mark := range []string{"✗ ", "✓ ", "! "} {
 		if strings.HasPrefix(rest, mark) {
-			prefix, rest = prefix+mark, rest[len(mark):]
+			prefix += mark
 			break
 		}
 	}
 	pad := strings.Repeat(" ", text.StringWidthWithoutEscSequences(prefix))
 	var out []string
-	cur := prefix
-	for _, word := range words(rest) {
-		switch {
-		case cur == prefix || cur == pad:
-			cur += word
-		case text.StringWidthWithoutEscSequences(cur+" "+word) <= width:
-			cur += " " + word
-		default:
-			out = append(out, cur)
-			cur = pad + word
+	for text.StringWidthWithoutEscSequences(line) > width {
+		cut := breakAt(line, width, len(prefix))
+		if cut < 0 {
+			break
 		}
+		out = append(out, strings.TrimRight(line[:cut], " "))
+		line, prefix = pad+strings.TrimLeft(line[cut:], " "), pad
 	}
-	out = append(out, cur)
+	out = append(out, line)
 	for i, l := range out {
 		out[i] = Truncate(l, width) // a word longer than a line
 	}
 	return out
 }
 
-// words splits a message at its spaces, but keeps an amount ("12 500.00 €")
-// in one piece.
-func words(s string) []string {
-	var out []string
-	for _, w := range strings.Fields(s) {
-		if n := len(out); n > 0 && (w == "€" || startsWithDigit(w) && endsWithDigit(out[n-1])) && isAmountPart(out[n-1]) {
-			out[n-1] += " " + w
-			continue
+// breakAt returns the byte index of the last space of line, after its first
+// from bytes, where the line may be broken so that what comes before fits
+// width; -1 when there is none.
+func breakAt(line string, width, from int) int {
+	cut, w := -1, 0
+	prev := ' '
+	for i, r := range line {
+		if w += text.RuneWidth(r); w > width {
+			break
 		}
-		out = append(out, w)
+		next := line[i+1:]
+		inAmount := isDigit(prev) && (next != "" && isDigit(rune(next[0])) || strings.HasPrefix(next, "€"))
+		if r == ' ' && i > from && !inAmount {
+			cut = i
+		}
+		prev = r
 	}
-	return out
+	return cut
 }
 
-func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
-func endsWithDigit(s string) bool   { return s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' }
-
-// isAmountPart reports whether s could begin an amount: digit groups and a
-// decimal part, after an optional opening parenthesis.
-func isAmountPart(s string) bool {
-	s = strings.TrimPrefix(s, "(")
-	return s != "" && strings.Trim(s, "0123456789. ") == ""
-}
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func upperFirst(s string) string {
 	if s == "" {
