@@ -88,3 +88,18 @@ func TestAuditLog(t *testing.T) {
 		u.Back("Audit log"), u.Back("Main menu"))
 	w.mustSay("Who manager1@epicevents.test", "sales_contact Léa Fontaine (#3) → Hugo Bernard (#4)")
 }
+
+func TestAuditLogSinceADate(t *testing.T) {
+	w := newWorld(t)
+	p := w.play(login("manager1@epicevents.test"),
+		u.Select("Main menu", ui.MenuAudit),
+		u.Select("Audit log", ui.AuditSince),
+		u.InputRejected("Since", "last week", "The date must be a date"),
+		u.Input("Since", "2026-05-04"),
+		u.Back("Audit log since 2026-05-04 00:00"),
+		u.Back("Audit log"), u.Back("Main menu"))
+	rows := itemsOf(p, "Audit log since 2026-05-04 00:00 · page 1")
+	if len(rows) != 2 || !contains(rows[0], "manager1@epicevents.test") || !contains(rows[0], "login") {
+		t.Errorf("the log since today: %q", rows)
+	}
+}

@@ -102,3 +102,40 @@ func TestSupportUpdateTheirEventOnly(t *testing.T) {
 		t.Errorf("after the update: %+v", got)
 	}
 }
+
+func TestEventsOfTheNextDays(t *testing.T) {
+	w := newWorld(t)
+	p := w.play(login("support1@epicevents.test"),
+		u.Select("Main menu", ui.MenuEvents),
+		u.Select("Events", ui.EventsWithin),
+		u.InputRejected("How many days ahead", "0", "must be between 1 and 3660"),
+		u.InputRejected("How many days ahead", "a week", "must be a whole number"),
+		u.Input("How many days ahead", "3"),
+		u.Back("Events of the next 3 days"),
+		u.Back("Events"), u.Back("Main menu"))
+	rows := itemsOf(p, "Events of the next 3 days · page 1")
+	if len(rows) != 3 || !contains(rows[0], "Samuel Okafor") {
+		t.Errorf("the events of the next 3 days: %q", rows)
+	}
+}
+
+func TestRemoveTheSupportContact(t *testing.T) {
+	w := newWorld(t)
+	open := []u.Step{
+		u.Select("Events", ui.EventsUpcoming),
+		u.Select("Upcoming events", ui.ActionSearch),
+		u.Input("Search", "staff evening"),
+		u.SelectRow("Upcoming events", "Samuel Okafor"),
+	}
+	w.play(login("manager1@epicevents.test"), u.Select("Main menu", ui.MenuEvents), open,
+		u.Select("Event Okafor Logistique staff evening", ui.EventUnassign),
+		u.Confirm("Leave Okafor Logistique staff evening without support", false),
+		u.Select("Event Okafor Logistique staff evening", ui.EventUnassign),
+		u.Confirm("Leave Okafor Logistique staff evening without support", true),
+		u.Select("Event Okafor Logistique staff evening", ui.Back).Offering(ui.EventAssign).NotOffering(ui.EventUnassign),
+		u.Back("Upcoming events"), u.Back("Events"), u.Back("Main menu"))
+	w.mustSay("Nothing was changed.", "✓ Okafor Logistique staff evening has no support contact now.")
+	if e := w.eventNamed("Okafor Logistique staff evening"); e.SupportContactID != nil {
+		t.Errorf("still supported by %s", e.SupportContactName)
+	}
+}

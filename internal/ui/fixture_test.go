@@ -326,3 +326,14 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 func contractsOf(customerID domain.ID) domain.ContractFilter {
 	return domain.ContractFilter{CustomerID: customerID, Status: domain.ContractSigned}
 }
+
+// itemsOf returns the items of the last Select labelled label.
+func itemsOf(p *uitest.ScriptedPrompter, label string) []string {
+	var items []string
+	for _, pr := range p.Shown() {
+		if pr.Label == label {
+			items = pr.Items
+		}
+	}
+	return items
+}

@@ -45,10 +45,15 @@ func TestDeactivateAndDeleteCollaborators(t *testing.T) {
 			u.Select("Collaborator Amira Benali", ui.UserDeactivate),
 			u.Confirm("Deactivate Amira Benali?", true),
 			u.Select("Collaborator Amira Benali", ui.Back).Offering(ui.UserReactivate).NotOffering(ui.UserDeactivate),
-			u.Back(ui.UsersActive), u.Back("Collaborators"), u.Back("Main menu"))
-		w.mustSay("✓ Amira Benali is deactivated", "State deactivated")
-		if _, _, err := w.svc.Auth.Login(context.Background(), "sales3@epicevents.test", demoPassword); err == nil {
-			t.Error("a deactivated collaborator logged in")
+			u.Back(ui.UsersActive),
+			u.Select("Collaborators", ui.UsersInactive),
+			u.SelectRow(ui.UsersInactive, "Amira Benali"),
+			u.Select("Collaborator Amira Benali", ui.UserReactivate),
+			u.Select("Collaborator Amira Benali", ui.Back).Offering(ui.UserDeactivate),
+			u.Back(ui.UsersInactive), u.Back("Collaborators"), u.Back("Main menu"))
+		w.mustSay("✓ Amira Benali is deactivated", "State deactivated", "✓ Amira Benali is active again")
+		if _, _, err := w.svc.Auth.Login(context.Background(), "sales3@epicevents.test", demoPassword); err != nil {
+			t.Errorf("the reactivated collaborator cannot log in: %v", err)
 		}
 	})
 	t.Run("deleting someone who still looks after customers is refused with what they hold", func(t *testing.T) {
@@ -100,5 +105,26 @@ func TestResetAPassword(t *testing.T) {
 		u.Back(ui.UsersActive), u.Back("Collaborators"), u.Back("Main menu"))
 	if _, _, err := w.svc.Auth.Login(context.Background(), "support2@epicevents.test", "sofia's new password"); err != nil {
 		t.Errorf("the reset password does not log in: %v", err)
+	}
+}
+
+func TestUpdateACollaborator(t *testing.T) {
+	w := newWorld(t)
+	w.play(login("manager1@epicevents.test"), openCollaborator(ui.UsersAll, "Léa Fontaine"),
+		// Moving her to support while she looks after customers is refused, with why.
+		u.Select("Collaborator Léa Fontaine", ui.UserUpdate),
+		u.KeepDefault("Full name", "Léa Fontaine"),
+		u.InputRejected("Email", "lea@", "Email must be an address"),
+		u.KeepDefault("Email", "sales1@epicevents.test"),
+		u.Select("Role", "support"),
+		u.Select("Collaborator Léa Fontaine", ui.UserUpdate),
+		u.Input("Full name", "Léa Fontaine-Roux"),
+		u.KeepDefault("Email", "sales1@epicevents.test"),
+		u.Select("Role", "sales"),
+		u.Select("Collaborator Léa Fontaine-Roux", ui.Back),
+		u.Back(ui.UsersAll), u.Back("Collaborators"), u.Back("Main menu"))
+	w.mustSay("✗ Léa Fontaine still looks after 4 customers", "reassign them before changing the role", "✓ Léa Fontaine updated.")
+	if u := w.user("sales1@epicevents.test"); u.FullName != "Léa Fontaine-Roux" || u.Role != domain.RoleSales {
+		t.Errorf("after the update: %+v", u)
 	}
 }
