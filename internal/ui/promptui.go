@@ -25,7 +25,8 @@ const (
 
 // TerminalPrompter is the Prompter of a real terminal, built on promptui.
 type TerminalPrompter struct {
-	stdin   io.ReadCloser
+	keys    *keyboard // every prompt's keys, from one reader of the input
+	own     bool      // the input is the process's own terminal, made raw per prompt
 	out     *bellFilter
 	display Display
 	saved   *term.State // the terminal as we found it, restored by Restore
@@ -44,26 +45,32 @@ func WithDisplay(d Display) TerminalOption {
 }
 
 // NewTerminalPrompter asks its questions on stdout and reads keys from stdin.
-// Pass a nil stdin (os.Stdin is treated the same) for the real terminal:
-// readline then reads it through a cancellable reader and puts it in raw
-// mode only while a prompt is open. Other readers are for tests. A nil stdout
-// means os.Stdout. The output never carries the terminal bell.
+// Pass a nil stdin (os.Stdin is treated the same) for the real terminal: it
+// is put in raw mode only while a prompt is open. Other readers are for
+// tests. Either way one reader serves every prompt, so keys typed ahead of a
+// question reach it. A nil stdout means os.Stdout. The output never carries
+// the terminal bell.
 func NewTerminalPrompter(stdin io.ReadCloser, stdout io.WriteCloser, opts ...TerminalOption) *TerminalPrompter {
+	own := stdin == nil
 	if f, ok := stdin.(*os.File); ok && f == os.Stdin {
-		stdin = nil
+		own = true
+	}
+	var in io.Reader = stdin
+	if own {
+		in = os.Stdin
 	}
 	var w io.Writer = stdout
 	if stdout == nil {
 		w = os.Stdout
 	}
-	p := &TerminalPrompter{stdin: stdin, out: newBellFilter(w), fd: -1, outFd: -1}
+	p := &TerminalPrompter{keys: newKeyboard(in), own: own, out: newBellFilter(w), fd: -1, outFd: -1}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.outFd = int(f.Fd())
 	}
 	for _, opt := range opts {
 		opt(p)
 	}
-	if stdin == nil {
+	if own {
 		fd := int(os.Stdin.Fd())
 		if st, err := term.GetState(fd); err == nil {
 			p.saved, p.fd = st, fd

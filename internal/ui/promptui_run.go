@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"sync"
 
@@ -28,36 +29,53 @@ type screen struct {
 	done bool // the prompt has its answer: the listener must not draw
 }
 
-// newReadline opens readline on the prompter's input and output. The input is
-// wrapped in a cancellable reader so that closing never waits on a read. The
-// returned close function ends every goroutine readline started (promptui's
-// Select leaves one behind on each call).
+// newReadline opens readline on the prompter's keys and output. The returned
+// close function ends every goroutine readline started (promptui's Select
+// leaves one behind on each call) and gives the keys readline did not take
+// back to the keyboard, for the next prompt.
 func (p *TerminalPrompter) newReadline(cfg *readline.Config) (*readline.Instance, func(), error) {
-	cfg.Stdin = p.stdin
+	keys := p.keys.open()
+	cfg.Stdin = keys
 	cfg.Stdout = p.out
 	cfg.HistoryLimit = -1
 	cfg.UniqueEditLine = true
-	if p.stdin != nil {
+	if !p.own {
 		// readline puts the process's own standard input in raw mode
 		// whatever it reads from; keys from elsewhere must leave it alone.
 		cfg.FuncMakeRaw = func() error { return nil }
 		cfg.FuncExitRaw = func() error { return nil }
 	}
 	if err := cfg.Init(); err != nil {
+		_ = keys.Close()
 		return nil, nil, err
 	}
-	fillable := cfg.Stdin // Init's wrapper, whose goroutine ends when it is closed
-	cfg.Stdin = readline.NewCancelableStdin(fillable)
+	// Init's wrapper, whose goroutine ends when it is closed. readline closes
+	// its input before waiting for its reading goroutine: closing the keys
+	// then ends a read under way, which would otherwise wait for a key.
+	fillable := cfg.Stdin
+	cfg.Stdin = &promptInput{Reader: fillable, closers: []io.Closer{keys, fillable}}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
 		_ = cfg.Stdin.Close()
-		_ = fillable.Close()
 		return nil, nil, err
 	}
 	return rl, func() {
 		_ = rl.Close()
-		_ = fillable.Close()
+		_ = cfg.Stdin.Close()
 	}, nil
+}
+
+// promptInput is what one readline reads: closing it closes every layer.
+type promptInput struct {
+	io.Reader
+	closers []io.Closer
+}
+
+func (in *promptInput) Close() error {
+	for _, c := range in.closers {
+		_ = c.Close()
+	}
+	return nil
 }
 
 // selectRun is one Select, its lines already cut to the terminal's width.

@@ -43,8 +43,7 @@ func (s *screen) String() string {
 	return s.buf.String()
 }
 
-// keys returns a prompter that reads keys, as one prompt's input: readline
-// buffers what it reads, so each prompt gets a prompter of its own.
+// keys returns a prompter that reads keys, all of them available at once.
 func keys(keys ...string) (*ui.TerminalPrompter, *screen) {
 	out := &screen{}
 	in := io.NopCloser(strings.NewReader(strings.Join(keys, "")))
@@ -52,6 +51,30 @@ func keys(keys ...string) (*ui.TerminalPrompter, *screen) {
 }
 
 var fruits = []string{"Apple", "Banana", "Cherry"}
+
+func TestTerminalKeysTypedAhead(t *testing.T) {
+	// Every answer is there before the first question: each prompt must
+	// take its own keys and leave the rest to the next.
+	p, _ := keys(down, enter, "Ada", enter, "Lovelace", enter, down, enter, ctrlC)
+	fruit, err := p.Select("Fruit", fruits)
+	if err != nil || fruit != 1 {
+		t.Fatalf("Select = %d, %v; want 1", fruit, err)
+	}
+	for _, want := range []string{"Ada", "Lovelace"} {
+		if got, err := p.Input("Name", "", nil); err != nil || got != want {
+			t.Fatalf("Input = %q, %v; want %q", got, err, want)
+		}
+	}
+	if yes, err := p.Confirm("Sure?"); err != nil || !yes {
+		t.Fatalf("Confirm = %v, %v; want yes", yes, err)
+	}
+	if _, err := p.Input("Name", "", nil); !errors.Is(err, ui.ErrBack) {
+		t.Fatalf("the Ctrl+C typed ahead gave %v, want ErrBack", err)
+	}
+	if _, err := p.Input("Name", "", nil); !errors.Is(err, ui.ErrQuit) {
+		t.Fatalf("after the last key: %v, want ErrQuit", err)
+	}
+}
 
 func TestTerminalSelect(t *testing.T) {
 	tests := []struct {

@@ -207,3 +207,28 @@ func TestPagerInAPseudoTerminal(t *testing.T) {
 		})
 	}
 }
+
+func TestKeysTypedAheadInAPseudoTerminal(t *testing.T) {
+	t.Parallel()
+	signUp := strings.Repeat(ptytest.Down, 4) + ptytest.Enter // the menu's fifth entry
+	t.Run("the answers to two questions typed in one go both arrive", func(t *testing.T) {
+		t.Parallel()
+		term := startDemo(t, ptytest.Options{})
+		term.Type(signUp)
+		term.WaitFor(t, "First name:", wait)
+		term.Type("Ada\rLovelace\r")
+		term.WaitFor(t, "signed up: Ada Lovelace", wait)
+		term.WaitFor(t, "? Main menu", wait)
+	})
+	t.Run("a menu choice and the answers after it typed in one go all arrive", func(t *testing.T) {
+		t.Parallel()
+		term := startDemo(t, ptytest.Options{})
+		term.Type(signUp + "Grace\rHopper\r" + ptytest.CtrlC)
+		term.WaitFor(t, "signed up: Grace Hopper", wait)
+		// The Ctrl+C typed ahead reached the main menu, and quit.
+		term.WaitFor(t, "bye", wait)
+		if code := term.Wait(t, wait); code != 0 {
+			t.Fatalf("exit code %d, want 0", code)
+		}
+	})
+}

@@ -1,7 +1,8 @@
 // Command promptdemo asks questions through the ui's terminal prompter, so
 // that tests can drive it in a real pseudo-terminal: a menu, a Select, an
 // Input with a validator and a default, a masked Password, a paged table, and
-// Ctrl+C (back) and Ctrl+D (quit).
+// Ctrl+C (back) and Ctrl+D (quit); and two questions in a row, for keys typed
+// ahead.
 package main
 
 import (
@@ -47,7 +48,7 @@ func run(p *ui.TerminalPrompter, d ui.Display) error {
 		Display: d,
 	}
 	for {
-		i, err := p.Select("Main menu", []string{"Order fruit", "Log in", "People", "Quit"})
+		i, err := p.Select("Main menu", []string{"Order fruit", "Log in", "People", "Quit", "Sign up"})
 		switch {
 		case errors.Is(err, ui.ErrBack), errors.Is(err, ui.ErrQuit):
 			return nil // Ctrl+C at the main menu quits, as Ctrl+D does
@@ -69,6 +70,8 @@ func run(p *ui.TerminalPrompter, d ui.Display) error {
 			if yes, err = p.Confirm("Really quit?"); err == nil && yes {
 				return nil
 			}
+		case 4:
+			err = signUp(p)
 		}
 		switch {
 		case errors.Is(err, ui.ErrBack):
@@ -97,6 +100,21 @@ func order(p ui.Prompter) error {
 		return err
 	}
 	fmt.Printf("order: %s for %s\n", fruits[i], name)
+	return nil
+}
+
+// signUp asks two questions in a row: what is typed before the second is on
+// the screen must reach it.
+func signUp(p ui.Prompter) error {
+	first, err := p.Input("First name", "", nil)
+	if err != nil {
+		return err
+	}
+	last, err := p.Input("Last name", "", nil)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("signed up: %s %s\n", first, last)
 	return nil
 }
 
