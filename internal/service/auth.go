@@ -244,9 +244,10 @@ func (s *Auth) Authenticate(ctx context.Context, token string) (Actor, error) {
 		if err != nil {
 			return fmt.Errorf("authenticate: %w", err)
 		}
-		if sess.RevokedAt != nil || !now.Before(sess.ExpiresAt) || sess.UserID != claims.UserID {
+		if sess.UserID != claims.UserID {
 			return sessionEnded()
 		}
+		ended := sess.RevokedAt != nil || !now.Before(sess.ExpiresAt)
 		u, err := r.GetUser(ctx, claims.UserID)
 		if domain.ErrorCode(err) == domain.CodeNotFound {
 			return sessionEnded()
@@ -254,8 +255,13 @@ func (s *Auth) Authenticate(ctx context.Context, token string) (Actor, error) {
 		if err != nil {
 			return fmt.Errorf("authenticate: %w", err)
 		}
+		// Deactivation also revokes the sessions: the token's owner (its
+		// signature is checked) is told the reason rather than "log in again".
 		if !u.Active {
 			return domain.Errorf(domain.CodeUnauthenticated, "your account has been deactivated")
+		}
+		if ended {
+			return sessionEnded()
 		}
 		grants, err := r.GrantsFor(ctx, u.Role)
 		if err != nil {

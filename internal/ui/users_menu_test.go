@@ -84,9 +84,9 @@ func TestDeactivateAndDeleteCollaborators(t *testing.T) {
 				}
 			}}
 		err := w.run(p)
-		// Deactivation ends the open sessions: that is what the service says.
-		if code(err) != domain.CodeUnauthenticated || domain.ErrorMessage(err) != "your session has ended; log in again" {
-			t.Fatalf("Run = %v, want the session ended", err)
+		// Deactivation also ends the open sessions; the reason is what they hear.
+		if code(err) != domain.CodeUnauthenticated || domain.ErrorMessage(err) != "your account has been deactivated" {
+			t.Fatalf("Run = %v, want the account deactivated", err)
 		}
 		if saved, _ := w.tokens.Load(); saved != "" {
 			t.Error("the session of a deactivated collaborator was kept")
