@@ -39,6 +39,12 @@ func (db *DB) Tx(ctx context.Context, fn func(*Repos) error) error {
 	pause := txBackoff
 	for run := 1; ; run++ {
 		err := db.tx(ctx, fn)
+		if err != nil && ctx.Err() != nil {
+			// database/sql rolls a transaction back the moment its context ends, so
+			// whatever fn saw next ("already rolled back", a broken statement) is
+			// only the echo of the cancellation: say that instead.
+			return fmt.Errorf("transaction: %w", ctx.Err())
+		}
 		if err == nil || !isDeadlock(err) {
 			return err
 		}
