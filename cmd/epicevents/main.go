@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/joho/godotenv"
 
@@ -27,7 +25,9 @@ func main() {
 		fmt.Fprintf(os.Stderr, "epicevents: .env cannot be read: %s\n", reason)
 		os.Exit(app.ExitError)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl+C and SIGTERM stop a command; in the menus, Ctrl+C cancels only
+	// the action under way.
+	ctx, stop := app.SignalContext(context.Background())
 	code := app.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"sync"
+	"syscall"
 
 	"github.com/epic-events/crm/internal/domain"
 	"github.com/epic-events/crm/internal/ui"
@@ -60,17 +63,92 @@ func (r *root) menus(ctx context.Context, w *world, notice string) (err error) {
 			panic(rec)
 		}
 	}()
+	var onInterrupt func(func()) func()
+	if in, ok := ctx.Value(interruptsKey{}).(*interrupts); ok {
+		onInterrupt = in.divert
+	}
 	return ui.Run(ctx, ui.Config{
 		Services: ui.Services{
 			Auth: w.auth, Users: w.users, Customers: w.customers, Contracts: w.contracts,
 			Events: w.events, Audit: w.audit, Permissions: w.perms,
 		},
-		Tokens:   w.session,
-		Prompter: term.prompter,
-		Out:      r.stdout,
-		Display:  term.display,
-		Now:      r.now,
-		Idle:     w.cfg.SessionIdle,
-		Notice:   notice,
+		Tokens:      w.session,
+		Prompter:    term.prompter,
+		Out:         r.stdout,
+		Display:     term.display,
+		Now:         r.now,
+		Idle:        w.cfg.SessionIdle,
+		Notice:      notice,
+		OnInterrupt: onInterrupt,
 	})
+}
+
+// SignalContext returns a context that SIGTERM cancels, and so does SIGINT
+// (Ctrl+C pressed while no prompt reads the keys), for main to give Main:
+// a command then stops, saying that nothing more was done. While the menus
+// run, SIGINT cancels only the action under way instead: the session goes
+// on. stop stops listening for the signals.
+func SignalContext(parent context.Context) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	in := &interrupts{}
+	ctx = context.WithValue(ctx, interruptsKey{}, in)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-signals:
+				if sig == os.Interrupt && in.deliver() {
+					continue
+				}
+				cancel()
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			signal.Stop(signals)
+			close(done)
+			cancel()
+		})
+	}
+}
+
+// interrupts is where SignalContext sends SIGINT when something has taken
+// it over: the menus. It travels in the context because that is where
+// cancellation does, from main through the command tree to the menus.
+type interrupts struct {
+	mu      sync.Mutex
+	handler func()
+}
+
+type interruptsKey struct{}
+
+// divert sends SIGINT to handler until the returned function is called.
+func (in *interrupts) divert(handler func()) (release func()) {
+	in.mu.Lock()
+	in.handler = handler
+	in.mu.Unlock()
+	return func() {
+		in.mu.Lock()
+		in.handler = nil
+		in.mu.Unlock()
+	}
+}
+
+// deliver gives a SIGINT to the handler, if there is one, and reports
+// whether there was.
+func (in *interrupts) deliver() bool {
+	in.mu.Lock()
+	h := in.handler
+	in.mu.Unlock()
+	if h == nil {
+		return false
+	}
+	h()
+	return true
 }

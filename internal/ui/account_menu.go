@@ -43,7 +43,7 @@ func (s *session) accountMenu(ctx context.Context) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		if err := s.outcome(ctx, s.changePassword(ctx, a.Email)); err != nil {
+		if err := s.act(ctx, func(ctx context.Context) error { return s.changePassword(ctx, a.Email) }); err != nil {
 			return err
 		}
 	}

@@ -33,44 +33,48 @@ func (s *session) auditMenu(ctx context.Context) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		var f domain.AuditFilter
-		title := "Audit log"
-		switch choice {
-		case AuditEntity:
-			var i int
-			if i, err = s.p.Select("Which kind of record", auditEntities, WithoutSearch()); err == nil {
-				f.Entity = auditEntities[i]
-				title = fmt.Sprintf("Audit log of %ss", f.Entity)
-			}
-		case AuditActor:
-			var u domain.Collaborator
-			u, err = pick(ctx, s, "Whose actions", s.userColumns(true), s.userSearch(domain.UserFilter{IncludeInactive: true}))
-			if err == nil {
-				f.ActorID = u.ID
-				title = "Audit log of " + u.FullName
-			}
-		case AuditSince:
-			var v string
-			v, err = s.p.Input("Since (YYYY-MM-DD [HH:MM])", s.d.Date(s.Now().AddDate(0, 0, -7)), s.d.timeRule("The date", nil))
-			if err == nil {
-				since, _ := s.d.parseTime(v)
-				f.Since = &since
-				title = "Audit log since " + s.d.Time(since)
-			}
-		}
-		if err == nil {
-			search := listing(s, s.svc.Audit.List, func(_ string, p domain.Page) domain.AuditFilter {
-				g := f
-				g.Page = p
-				return g
-			})
-			pg := &Pager[domain.AuditEntry]{Title: title, Columns: s.auditColumns(), Fetch: search(""), Display: s.d}
-			err = browse(ctx, s, pg, func(e domain.AuditEntry) error { s.showAudit(e); return nil })
-		}
-		if err := s.outcome(ctx, err); err != nil {
+		if err := s.act(ctx, func(ctx context.Context) error { return s.browseAudit(ctx, choice) }); err != nil {
 			return err
 		}
 	}
+}
+
+// browseAudit asks what the chosen part of the log needs (a kind of
+// record, a collaborator, a date) and lists it.
+func (s *session) browseAudit(ctx context.Context, choice string) error {
+	var f domain.AuditFilter
+	title := "Audit log"
+	switch choice {
+	case AuditEntity:
+		i, err := s.p.Select("Which kind of record", auditEntities, WithoutSearch())
+		if err != nil {
+			return err
+		}
+		f.Entity = auditEntities[i]
+		title = fmt.Sprintf("Audit log of %ss", f.Entity)
+	case AuditActor:
+		u, err := pick(ctx, s, "Whose actions", s.userColumns(true), s.userSearch(domain.UserFilter{IncludeInactive: true}))
+		if err != nil {
+			return err
+		}
+		f.ActorID = u.ID
+		title = "Audit log of " + u.FullName
+	case AuditSince:
+		v, err := s.p.Input("Since (YYYY-MM-DD [HH:MM])", s.d.Date(s.Now().AddDate(0, 0, -7)), s.d.timeRule("The date", nil))
+		if err != nil {
+			return err
+		}
+		since, _ := s.d.parseTime(v)
+		f.Since = &since
+		title = "Audit log since " + s.d.Time(since)
+	}
+	search := listing(s, s.svc.Audit.List, func(_ string, p domain.Page) domain.AuditFilter {
+		g := f
+		g.Page = p
+		return g
+	})
+	pg := &Pager[domain.AuditEntry]{Title: title, Columns: s.auditColumns(), Fetch: search(""), Display: s.d}
+	return browse(ctx, s, pg, func(_ context.Context, e domain.AuditEntry) error { s.showAudit(e); return nil })
 }
 
 func (s *session) auditColumns() []Column[domain.AuditEntry] {

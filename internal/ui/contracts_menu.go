@@ -55,9 +55,10 @@ func (s *session) contractsMenu(ctx context.Context) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		if choice == ContractNew {
-			err = s.newContract(ctx)
-		} else {
+		err = s.act(ctx, func(ctx context.Context) error {
+			if choice == ContractNew {
+				return s.newContract(ctx)
+			}
 			pg := pagers[choice]
 			if pg == nil {
 				title := choice
@@ -67,9 +68,9 @@ func (s *session) contractsMenu(ctx context.Context) error {
 				pg = s.contractPager(title, filters[choice])
 				pagers[choice] = pg
 			}
-			err = s.browseContracts(ctx, pg)
-		}
-		if err := s.outcome(ctx, err); err != nil {
+			return s.browseContracts(ctx, pg)
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -112,7 +113,7 @@ func (s *session) contractPager(title string, f domain.ContractFilter) *Pager[do
 }
 
 func (s *session) browseContracts(ctx context.Context, pg *Pager[domain.Contract]) error {
-	return browse(ctx, s, pg, func(c domain.Contract) error { return s.contractDetail(ctx, c.ID) })
+	return browse(ctx, s, pg, func(ctx context.Context, c domain.Contract) error { return s.contractDetail(ctx, c.ID) })
 }
 
 // contractDetail shows a contract with its customer, payments and events,
@@ -158,23 +159,26 @@ func (s *session) contractDetail(ctx context.Context, id domain.ID) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		switch choice {
-		case ContractTotal:
-			err = s.changeTotal(ctx, c)
-		case ContractPay:
-			err = s.recordPayment(ctx, c)
-		case ContractSign:
-			err = s.signContract(ctx, c)
-		case ContractCancel:
-			err = s.cancelContract(ctx, c)
-		case ContractEvent:
-			err = s.newEventFor(ctx, c)
-		case ContractCustomer:
-			err = s.customerDetail(ctx, c.CustomerID)
-		case ContractEvents:
-			err = s.browseEvents(ctx, s.eventPager(fmt.Sprintf("Events of contract #%d", c.ID), domain.EventFilter{ContractID: c.ID}))
-		}
-		if err := s.outcome(ctx, err); err != nil {
+		err = s.act(ctx, func(ctx context.Context) error {
+			switch choice {
+			case ContractTotal:
+				return s.changeTotal(ctx, c)
+			case ContractPay:
+				return s.recordPayment(ctx, c)
+			case ContractSign:
+				return s.signContract(ctx, c)
+			case ContractCancel:
+				return s.cancelContract(ctx, c)
+			case ContractEvent:
+				return s.newEventFor(ctx, c)
+			case ContractCustomer:
+				return s.customerDetail(ctx, c.CustomerID)
+			case ContractEvents:
+				return s.browseEvents(ctx, s.eventPager(fmt.Sprintf("Events of contract #%d", c.ID), domain.EventFilter{ContractID: c.ID}))
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

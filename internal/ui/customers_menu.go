@@ -38,18 +38,21 @@ func (s *session) customersMenu(ctx context.Context) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		switch choice {
-		case CustomersAll:
-			err = s.browseCustomers(ctx, all)
-		case CustomersMine:
-			if mine == nil {
-				mine = s.customerPager("My customers", a.ID)
+		err = s.act(ctx, func(ctx context.Context) error {
+			switch choice {
+			case CustomersAll:
+				return s.browseCustomers(ctx, all)
+			case CustomersMine:
+				if mine == nil {
+					mine = s.customerPager("My customers", a.ID)
+				}
+				return s.browseCustomers(ctx, mine)
+			case CustomerNew:
+				return s.newCustomer(ctx)
 			}
-			err = s.browseCustomers(ctx, mine)
-		case CustomerNew:
-			err = s.newCustomer(ctx)
-		}
-		if err := s.outcome(ctx, err); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -82,7 +85,7 @@ func (s *session) customerPager(title string, salesID domain.ID) *Pager[domain.C
 }
 
 func (s *session) browseCustomers(ctx context.Context, pg *Pager[domain.Customer]) error {
-	return browse(ctx, s, pg, func(c domain.Customer) error { return s.customerDetail(ctx, c.ID) })
+	return browse(ctx, s, pg, func(ctx context.Context, c domain.Customer) error { return s.customerDetail(ctx, c.ID) })
 }
 
 // customerDetail shows a customer with their contracts and events, and the
@@ -119,18 +122,21 @@ func (s *session) customerDetail(ctx context.Context, id domain.ID) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		switch choice {
-		case CustomerUpdate:
-			err = s.updateCustomer(ctx, c)
-		case CustomerReassign:
-			err = s.reassignCustomer(ctx, c)
-		case CustomerContract:
-			err = s.newContractFor(ctx, c)
-		case CustomerContracts:
-			pg := s.contractPager("Contracts of "+c.FullName, domain.ContractFilter{CustomerID: c.ID})
-			err = s.browseContracts(ctx, pg)
-		}
-		if err := s.outcome(ctx, err); err != nil {
+		err = s.act(ctx, func(ctx context.Context) error {
+			switch choice {
+			case CustomerUpdate:
+				return s.updateCustomer(ctx, c)
+			case CustomerReassign:
+				return s.reassignCustomer(ctx, c)
+			case CustomerContract:
+				return s.newContractFor(ctx, c)
+			case CustomerContracts:
+				pg := s.contractPager("Contracts of "+c.FullName, domain.ContractFilter{CustomerID: c.ID})
+				return s.browseContracts(ctx, pg)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

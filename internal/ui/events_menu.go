@@ -49,42 +49,42 @@ func (s *session) eventsMenu(ctx context.Context) error {
 			return err
 		}
 		now := s.Now()
-		var pg *Pager[domain.Event]
-		switch choice {
-		case EventNew:
-			err = s.newEvent(ctx)
-		case EventsWithin:
-			var answer string
-			answer, err = s.p.Input("How many days ahead", days, countRule("The number of days", func(n int) error {
-				if n < 1 || n > 3660 {
-					return fmt.Errorf("must be between 1 and 3660")
+		err = s.act(ctx, func(ctx context.Context) error {
+			var pg *Pager[domain.Event]
+			switch choice {
+			case EventNew:
+				return s.newEvent(ctx)
+			case EventsWithin:
+				answer, err := s.p.Input("How many days ahead", days, countRule("The number of days", func(n int) error {
+					if n < 1 || n > 3660 {
+						return fmt.Errorf("must be between 1 and 3660")
+					}
+					return nil
+				}))
+				if err != nil {
+					return err
 				}
-				return nil
-			}))
-			if err == nil {
 				days = answer
 				n, _ := strconv.Atoi(days)
 				from, to := upcoming(now, n)
 				pg = s.eventPager(fmt.Sprintf("Events of the next %d days", n), domain.EventFilter{From: from, To: to})
+			default:
+				// The upcoming lists start from the moment they are first opened.
+				if pg = pagers[choice]; pg == nil {
+					f := map[string]domain.EventFilter{
+						EventsUpcoming:   {From: &now},
+						EventsAll:        {},
+						EventsUnassigned: {WithoutSupport: true, From: &now},
+						EventsMine:       {SupportContactID: a.ID, From: &now},
+						EventsAllMine:    {SupportContactID: a.ID},
+					}[choice]
+					pg = s.eventPager(choice, f)
+					pagers[choice] = pg
+				}
 			}
-		default:
-			// The upcoming lists start from the moment they are first opened.
-			if pg = pagers[choice]; pg == nil {
-				f := map[string]domain.EventFilter{
-					EventsUpcoming:   {From: &now},
-					EventsAll:        {},
-					EventsUnassigned: {WithoutSupport: true, From: &now},
-					EventsMine:       {SupportContactID: a.ID, From: &now},
-					EventsAllMine:    {SupportContactID: a.ID},
-				}[choice]
-				pg = s.eventPager(choice, f)
-				pagers[choice] = pg
-			}
-		}
-		if err == nil && pg != nil {
-			err = s.browseEvents(ctx, pg)
-		}
-		if err := s.outcome(ctx, err); err != nil {
+			return s.browseEvents(ctx, pg)
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -121,7 +121,7 @@ func (s *session) eventPager(title string, f domain.EventFilter) *Pager[domain.E
 }
 
 func (s *session) browseEvents(ctx context.Context, pg *Pager[domain.Event]) error {
-	return browse(ctx, s, pg, func(e domain.Event) error { return s.eventDetail(ctx, e.ID) })
+	return browse(ctx, s, pg, func(ctx context.Context, e domain.Event) error { return s.eventDetail(ctx, e.ID) })
 }
 
 // eventDetail shows an event with its customer's contact details and its
@@ -154,17 +154,20 @@ func (s *session) eventDetail(ctx context.Context, id domain.ID) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		switch choice {
-		case EventUpdate:
-			err = s.updateEvent(ctx, e)
-		case EventAssign, EventReassign:
-			err = s.assignSupport(ctx, e)
-		case EventUnassign:
-			err = s.unassignSupport(ctx, e)
-		case EventContract:
-			err = s.contractDetail(ctx, e.ContractID)
-		}
-		if err := s.outcome(ctx, err); err != nil {
+		err = s.act(ctx, func(ctx context.Context) error {
+			switch choice {
+			case EventUpdate:
+				return s.updateEvent(ctx, e)
+			case EventAssign, EventReassign:
+				return s.assignSupport(ctx, e)
+			case EventUnassign:
+				return s.unassignSupport(ctx, e)
+			case EventContract:
+				return s.contractDetail(ctx, e.ContractID)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

@@ -35,10 +35,39 @@ var start = time.Date(2026, time.May, 4, 9, 30, 0, 0, time.UTC)
 // local time, two hours ahead of UTC in May.
 var paris = time.FixedZone("CEST", 2*60*60)
 
-type txStore struct{ *store.DB }
+// txStore is the store as the app gives it to the services, with moments a
+// test can act at, each once: inside the next transaction, after its work
+// and before its commit (w.inTx), and before and after the next read of a
+// list of customers (w.beforeList, w.afterList): where Ctrl+C may come.
+type txStore struct {
+	*store.DB
+	w *world
+}
 
 func (s txStore) Tx(ctx context.Context, fn func(service.Repos) error) error {
-	return s.DB.Tx(ctx, func(r *store.Repos) error { return fn(r) })
+	return s.DB.Tx(ctx, func(r *store.Repos) error {
+		if err := fn(r); err != nil {
+			return err
+		}
+		if h := s.w.inTx; h != nil {
+			s.w.inTx = nil
+			h()
+		}
+		return nil
+	})
+}
+
+func (s txStore) ListCustomers(ctx context.Context, f domain.CustomerFilter) (domain.List[domain.Customer], error) {
+	if h := s.w.beforeList; h != nil {
+		s.w.beforeList = nil
+		h()
+	}
+	l, err := s.DB.ListCustomers(ctx, f)
+	if h := s.w.afterList; h != nil {
+		s.w.afterList = nil
+		h()
+	}
+	return l, err
 }
 
 type clock struct {
@@ -90,6 +119,12 @@ type world struct {
 	tokens *memTokens
 	out    bytes.Buffer
 	idle   time.Duration
+
+	// interrupt is what a SIGINT does to the menus running (set by run).
+	interrupt func()
+	// inTx, beforeList and afterList, when set, run once at those moments
+	// (txStore).
+	inTx, beforeList, afterList func()
 }
 
 var (
@@ -159,7 +194,7 @@ func newWorld(t *testing.T) *world {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	w.db = db
-	st := txStore{w.db}
+	st := txStore{DB: w.db, w: w}
 	key, err := service.SigningKey(ctx, st, "")
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +227,10 @@ func (w *world) run(p ui.Prompter) error {
 		Display:  ui.Display{TTY: true, Width: 80, Height: 30, Location: paris},
 		Now:      w.clock.Now,
 		Idle:     w.idle,
+		OnInterrupt: func(interrupt func()) func() {
+			w.interrupt = interrupt
+			return func() { w.interrupt = nil }
+		},
 	})
 }
 

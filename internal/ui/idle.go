@@ -37,22 +37,38 @@ func (w *watchedPrompter) touch() {
 	w.mu.Unlock()
 }
 
+// Each question first checks that the action asking it was not
+// interrupted: Ctrl+C pressed just before the question was on the screen
+// (a SIGINT) goes back as the key would have.
+
 func (w *watchedPrompter) Select(label string, items []string, opts ...SelectOption) (int, error) {
+	if w.s.running.interrupted() {
+		return 0, ErrBack
+	}
 	i, err := w.inner.Select(label, items, opts...)
 	return i, w.answered(err)
 }
 
 func (w *watchedPrompter) Input(label, def string, validate func(string) error) (string, error) {
+	if w.s.running.interrupted() {
+		return "", ErrBack
+	}
 	v, err := w.inner.Input(label, def, validate)
 	return v, w.answered(err)
 }
 
 func (w *watchedPrompter) Password(label string, validate func(string) error) (string, error) {
+	if w.s.running.interrupted() {
+		return "", ErrBack
+	}
 	v, err := w.inner.Password(label, validate)
 	return v, w.answered(err)
 }
 
 func (w *watchedPrompter) Confirm(label string) (bool, error) {
+	if w.s.running.interrupted() {
+		return false, ErrBack
+	}
 	ok, err := w.inner.Confirm(label)
 	return ok, w.answered(err)
 }
@@ -91,7 +107,11 @@ func (s *session) reauthenticate(ctx context.Context) error {
 			}
 			return &promptError{err: err}
 		}
-		token, actor, err := s.svc.Auth.Login(ctx, s.email, password)
+		token, actor, err := s.logIn(ctx, s.email, password)
+		if errors.Is(err, errInterrupted) {
+			s.sayCancelled()
+			continue
+		}
 		if err == nil {
 			old := s.token
 			s.loggedIn(token, actor)

@@ -27,9 +27,9 @@ func listing[T, F any](s *session, list func(context.Context, service.Actor, F) 
 	}
 }
 
-// browse shows a list and opens the row chosen, coming back to the same
-// page afterwards, until the user goes back.
-func browse[T any](ctx context.Context, s *session, pg *Pager[T], open func(T) error) error {
+// browse shows a list and opens the row chosen, as an action of its own,
+// coming back to the same page afterwards, until the user goes back.
+func browse[T any](ctx context.Context, s *session, pg *Pager[T], open func(context.Context, T) error) error {
 	for {
 		row, err := pg.Run(ctx, s.p)
 		if errors.Is(err, ErrBack) {
@@ -38,7 +38,7 @@ func browse[T any](ctx context.Context, s *session, pg *Pager[T], open func(T) e
 		if err != nil {
 			return err
 		}
-		if err := s.outcome(ctx, open(row)); err != nil {
+		if err := s.act(ctx, func(ctx context.Context) error { return open(ctx, row) }); err != nil {
 			return err
 		}
 	}

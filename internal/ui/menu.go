@@ -47,7 +47,15 @@ func (s *session) mainMenuItems(a service.Actor) []string {
 // logs out (errLoggedOut).
 func (s *session) mainMenu(ctx context.Context) error {
 	for {
-		a, err := s.who(ctx)
+		var a service.Actor
+		err := s.interruptible(ctx, func(ctx context.Context) (err error) {
+			a, err = s.who(ctx)
+			return err
+		})
+		if errors.Is(err, errInterrupted) {
+			s.sayCancelled()
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -58,25 +66,29 @@ func (s *session) mainMenu(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		switch choice {
-		case MenuCustomers:
-			err = s.customersMenu(ctx)
-		case MenuContracts:
-			err = s.contractsMenu(ctx)
-		case MenuEvents:
-			err = s.eventsMenu(ctx)
-		case MenuCollaborators:
-			err = s.usersMenu(ctx)
-		case MenuAudit:
-			err = s.auditMenu(ctx)
-		case MenuAccount:
-			err = s.accountMenu(ctx)
-		case MenuLogout:
-			err = s.logout(ctx)
-		case MenuQuit:
+		if choice == MenuQuit {
 			return ErrQuit
 		}
-		if err := s.outcome(ctx, err); err != nil {
+		err = s.act(ctx, func(ctx context.Context) error {
+			switch choice {
+			case MenuCustomers:
+				return s.customersMenu(ctx)
+			case MenuContracts:
+				return s.contractsMenu(ctx)
+			case MenuEvents:
+				return s.eventsMenu(ctx)
+			case MenuCollaborators:
+				return s.usersMenu(ctx)
+			case MenuAudit:
+				return s.auditMenu(ctx)
+			case MenuAccount:
+				return s.accountMenu(ctx)
+			case MenuLogout:
+				return s.logout(ctx)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -94,8 +106,16 @@ func (s *session) logout(ctx context.Context) error {
 	return errLoggedOut
 }
 
-// header says who is logged in, then what needs their attention.
+// header says who is logged in, then what needs their attention. Ctrl+C
+// while that is read cancels the reading, not the session.
 func (s *session) header(ctx context.Context) {
+	_ = s.interruptible(ctx, func(ctx context.Context) error {
+		s.showHeader(ctx)
+		return nil
+	})
+}
+
+func (s *session) showHeader(ctx context.Context) {
 	a := s.actor
 	s.say("")
 	s.say("Logged in as %s · %s · %s", a.FullName, a.Role, a.Email)
@@ -119,8 +139,11 @@ const (
 func (s *session) attention(ctx context.Context, a service.Actor) []string {
 	var lines []string
 	now := s.Now()
+	cancelled := false
 	add := func(line string, err error) {
 		switch {
+		case err != nil && ctx.Err() != nil:
+			cancelled = true
 		case err != nil && domain.ErrorMessage(err) != "" && domain.ErrorCode(err) != domain.CodeInternal:
 			lines = append(lines, "✗ "+domain.ErrorMessage(err))
 		case err != nil:
@@ -146,6 +169,9 @@ func (s *session) attention(ctx context.Context, a service.Actor) []string {
 		l, err := s.svc.Events.List(ctx, a, domain.EventFilter{SupportContactID: a.ID, From: &now, To: &to, Page: domain.Page{Limit: attentionPage}})
 		add(s.eventsLine(l, fmt.Sprintf("of yours in the next %d days", attentionSupportDays),
 			fmt.Sprintf("✓ None of your events is in the next %d days.", attentionSupportDays)), err)
+	}
+	if cancelled {
+		lines = append(lines, "✗ Cancelled: what needs your attention is not all shown.")
 	}
 	return lines
 }

@@ -47,6 +47,11 @@ type Config struct {
 	Idle time.Duration
 	// Notice is shown above the login prompt: the demo accounts, say.
 	Notice string
+	// OnInterrupt, when not nil, is how Ctrl+C pressed while no prompt is
+	// open (a SIGINT) reaches the menus: Run calls it once with the function
+	// that cancels the action under way, and calls the function it returns
+	// when Run ends. Without it, only Ctrl+C at a prompt goes back.
+	OnInterrupt func(interrupt func()) (stop func())
 }
 
 // MaxLoginTries is how many wrong logins end the program (exit 4), at the
@@ -60,17 +65,23 @@ const MaxLoginTries = 3
 // *domain.Error when they could not log in or were thrown out (a
 // deactivated account, a session ended elsewhere), and any other error
 // when the program cannot go on (the terminal failed, ctx was cancelled).
+// An interrupt (Config.OnInterrupt) cancels only the action under way.
 func Run(ctx context.Context, cfg Config) error {
 	s := &session{Config: cfg, svc: cfg.Services, d: cfg.Display}
 	if s.Now == nil {
 		s.Now = time.Now
 	}
 	s.p = &watchedPrompter{inner: cfg.Prompter, s: s, ctx: ctx}
+	if cfg.OnInterrupt != nil {
+		if stop := cfg.OnInterrupt(s.running.interrupt); stop != nil {
+			defer stop()
+		}
+	}
 	err := s.run(ctx)
 	switch {
 	case ctx.Err() != nil:
-		// Interrupted (SIGINT between two questions, SIGTERM): whatever
-		// failed, it failed because of that.
+		// Ended from outside (SIGTERM): whatever failed, it failed
+		// because of that.
 		return ctx.Err()
 	case errors.Is(err, ErrQuit) || errors.Is(err, ErrBack):
 		return nil
@@ -84,6 +95,8 @@ type session struct {
 	svc Services
 	d   Display
 	p   *watchedPrompter // every question after login goes through it
+
+	running actions // the actions under way, which an interrupt cancels
 
 	token string
 	email string        // the login, asked again after a pause
@@ -114,7 +127,15 @@ func (s *session) run(ctx context.Context) error {
 func (s *session) resume(ctx context.Context) error {
 	token, err := s.Tokens.Load()
 	if err == nil {
-		actor, aerr := s.svc.Auth.Authenticate(ctx, token)
+		var actor service.Actor
+		aerr := s.interruptible(ctx, func(ctx context.Context) (err error) {
+			actor, err = s.svc.Auth.Authenticate(ctx, token)
+			return err
+		})
+		if errors.Is(aerr, errInterrupted) {
+			s.sayCancelled()
+			return s.login(ctx, "")
+		}
 		if aerr == nil {
 			s.token, s.email, s.actor = token, actor.Email, actor
 			s.p.touch()
@@ -149,7 +170,11 @@ func (s *session) login(ctx context.Context, email string) error {
 		if err != nil {
 			return leave(err)
 		}
-		token, actor, err := s.svc.Auth.Login(ctx, email, password)
+		token, actor, err := s.logIn(ctx, email, password)
+		if errors.Is(err, errInterrupted) {
+			s.sayCancelled()
+			continue
+		}
 		if err == nil {
 			s.loggedIn(token, actor)
 			return nil
@@ -161,6 +186,17 @@ func (s *session) login(ctx context.Context, email string) error {
 		s.sayLoginFailure(err)
 	}
 	return domain.Errorf(domain.CodeUnauthenticated, "%d failed logins: run epicevents again to try again", MaxLoginTries)
+}
+
+// logIn calls Auth.Login as an interruptible action: Ctrl+C while the
+// password is checked cancels that try (errInterrupted), which counts for
+// nothing.
+func (s *session) logIn(ctx context.Context, email, password string) (token string, actor service.Actor, err error) {
+	err = s.interruptible(ctx, func(ctx context.Context) (err error) {
+		token, actor, err = s.svc.Auth.Login(ctx, email, password)
+		return err
+	})
+	return token, actor, err
 }
 
 // leave turns Ctrl+C at a question nothing comes before into quitting.
@@ -236,19 +272,24 @@ const apology = "Sorry, something unexpected went wrong and nothing more was don
 // error when the program must leave the menu (quit, thrown out, terminal
 // gone, interrupted). Errors for the user are shown on one line.
 func (s *session) outcome(ctx context.Context, err error) error {
-	var ended *endedError
-	var failed *promptError
 	switch {
 	case err == nil, errors.Is(err, ErrBack), errors.Is(err, ErrNoItems):
 		return nil
-	case errors.Is(err, ErrQuit), errors.Is(err, errLoggedOut), errors.As(err, &ended), errors.As(err, &failed):
+	case leavesMenus(err):
 		return err
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case errors.Is(err, errInterrupted):
+		s.sayCancelled()
+		return nil
 	}
 	s.sayError(err)
 	return nil
 }
+
+// sayCancelled reports an action cancelled by Ctrl+C. What it had saved
+// before stays saved; the step under way was rolled back.
+func (s *session) sayCancelled() { s.say("✗ Cancelled: nothing more was done.") }
 
 func (s *session) sayError(err error) {
 	msg := domain.ErrorMessage(err)

@@ -41,9 +41,10 @@ func (s *session) usersMenu(ctx context.Context) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		if choice == UserNew {
-			err = s.newUser(ctx)
-		} else {
+		err = s.act(ctx, func(ctx context.Context) error {
+			if choice == UserNew {
+				return s.newUser(ctx)
+			}
 			pg := pagers[choice]
 			if pg == nil {
 				f := map[string]domain.UserFilter{
@@ -55,9 +56,9 @@ func (s *session) usersMenu(ctx context.Context) error {
 				pg.Fetch = pg.Search("")
 				pagers[choice] = pg
 			}
-			err = browse(ctx, s, pg, func(u domain.Collaborator) error { return s.userDetail(ctx, u.ID) })
-		}
-		if err := s.outcome(ctx, err); err != nil {
+			return browse(ctx, s, pg, func(ctx context.Context, u domain.Collaborator) error { return s.userDetail(ctx, u.ID) })
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -122,18 +123,21 @@ func (s *session) userDetail(ctx context.Context, id domain.ID) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		switch choice {
-		case UserUpdate:
-			err = s.updateUser(ctx, u)
-		case UserPassword:
-			err = s.resetPassword(ctx, u)
-		case UserDeactivate:
-			err = s.deactivateUser(ctx, u)
-		case UserReactivate:
-			err = s.reactivateUser(ctx, u)
-		case UserDelete:
-			err = s.deleteUser(ctx, u)
-		}
+		err = s.interruptible(ctx, func(ctx context.Context) error {
+			switch choice {
+			case UserUpdate:
+				return s.updateUser(ctx, u)
+			case UserPassword:
+				return s.resetPassword(ctx, u)
+			case UserDeactivate:
+				return s.deactivateUser(ctx, u)
+			case UserReactivate:
+				return s.reactivateUser(ctx, u)
+			case UserDelete:
+				return s.deleteUser(ctx, u)
+			}
+			return nil
+		})
 		if errors.Is(err, errGone) {
 			return nil
 		}
