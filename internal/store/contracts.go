@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/epic-events/crm/internal/domain"
@@ -173,6 +174,11 @@ func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (dom
 		// customers (ix_customers_sales_name), then each one's contracts, sorting
 		// only those; walking every contract by date would scan the table.
 		query = contractSelect
+	} else if f.Status != "" && f.CustomerID == 0 && r.mysql() {
+		// Continued from a cursor, MariaDB reads a status by ref (every row of
+		// it, newest first, until the cursor: 180 ms at page 5 000 of 100 000
+		// customers) rather than by range from the cursor, unless told.
+		query = strings.Replace(query, "FROM contracts k", "FROM contracts k FORCE INDEX (ix_contracts_status_created)", 1)
 	}
 	err = r.q(ctx).Raw(query+w.sql()+" ORDER BY k.created_at DESC, k.id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
 	if err != nil {

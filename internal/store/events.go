@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/epic-events/crm/internal/domain"
@@ -190,7 +191,14 @@ func (r *Repos) ListEvents(ctx context.Context, f domain.EventFilter) (domain.Li
 	}
 	size := f.Size()
 	var rows []eventView
-	err = r.q(ctx).Raw(r.joined(eventSelect)+w.sql()+" ORDER BY e.start_at, e.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	query := r.joined(eventSelect)
+	if (f.WithoutSupport || f.SupportContactID != 0) && f.ContractID == 0 && r.mysql() {
+		// Continued from a cursor, MariaDB reads the unassigned events by ref
+		// (every one of them until the cursor: 40 ms at page 5 000 of a million
+		// events) rather than by range from the cursor, unless told.
+		query = strings.Replace(query, "FROM events e", "FROM events e FORCE INDEX (ix_events_support_start)", 1)
+	}
+	err = r.q(ctx).Raw(query+w.sql()+" ORDER BY e.start_at, e.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
 	if err != nil {
 		return domain.List[domain.Event]{}, translate("list events", err)
 	}
