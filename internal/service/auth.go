@@ -134,11 +134,10 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 		s.reportInternal(ctx, Actor{}, err)
 		return "", Actor{}, fmt.Errorf("login: %w", err)
 	}
-	var grants domain.Grants
-	actor := Actor{SessionID: sid, ExpiresAt: claims.ExpiresAt, verified: true}
+	var actor Actor
 	err = s.tx(ctx, Actor{}, func(r Repos) error {
 		// fn may run again (a deadlock or certification victim is retried), so it
-		// reads u but changes only its own copy.
+		// reads u but changes only its own copy, and hands the actor out last.
 		if u.FailedLogins != 0 || u.LockedUntil != nil {
 			if err := r.SetLoginState(ctx, u.ID, 0, nil); err != nil {
 				return fmt.Errorf("login: reset failures: %w", err)
@@ -148,14 +147,18 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 		if err := r.CreateSession(ctx, sess); err != nil {
 			return fmt.Errorf("login: create session: %w", err)
 		}
-		var err error
-		if grants, err = r.GrantsFor(ctx, u.Role); err != nil {
+		grants, err := r.GrantsFor(ctx, u.Role)
+		if err != nil {
 			return fmt.Errorf("login: grants: %w", err)
 		}
 		signedIn := u
 		signedIn.FailedLogins, signedIn.LockedUntil = 0, nil
-		actor.Collaborator, actor.Grants = public(signedIn), grants
-		return s.audit(ctx, r, actor, "login", "user", u.ID, nil)
+		a := Actor{Collaborator: public(signedIn), Grants: grants, SessionID: sid, ExpiresAt: claims.ExpiresAt, verified: true}
+		if err := s.audit(ctx, r, a, "login", "user", u.ID, nil); err != nil {
+			return err
+		}
+		actor = a
+		return nil
 	})
 	if err != nil {
 		return "", Actor{}, err
@@ -167,32 +170,50 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 // the count inside the transaction, so failures from several terminals add up.
 func (s *Auth) failed(ctx context.Context, id domain.ID, now time.Time) error {
 	var u domain.Collaborator
-	var until *time.Time
+	var until, lockedBefore *time.Time
 	err := s.tx(ctx, Actor{}, func(r Repos) error {
-		var err error
+		// Each run starts from what it reads (see store.DB.Tx): a run rolled back
+		// may have reached the limit where this one, after another terminal's
+		// failure was counted first, does not.
 		// Locked: failures typed at once in several terminals must all count.
-		if u, err = r.GetUserForUpdate(ctx, id); err != nil {
+		cur, err := r.GetUserForUpdate(ctx, id)
+		if err != nil {
 			return fmt.Errorf("login: %w", err)
 		}
-		count := u.FailedLogins + 1
+		if locked(cur, now) {
+			// Another terminal's failure locked the account since it was read:
+			// the lock stands as it is, neither counted against nor lifted.
+			u, until, lockedBefore = cur, nil, cur.LockedUntil
+			return nil
+		}
+		count := cur.FailedLogins + 1
 		action := "login.failed"
+		var lock *time.Time
 		if count >= MaxFailedLogins {
 			// The count starts afresh with the lock, so that once the lock runs out
 			// the next failure is the first of five again.
 			t := now.Add(LockDuration).UTC()
-			until, count, action = &t, 0, "login.locked"
+			lock, count, action = &t, 0, "login.locked"
 		}
-		if err := r.SetLoginState(ctx, id, count, until); err != nil {
+		if err := r.SetLoginState(ctx, id, count, lock); err != nil {
 			return fmt.Errorf("login: record failure: %w", err)
 		}
 		var c changeSet
-		if until != nil {
-			c.add("locked_until", "", until.Format(time.RFC3339))
+		if lock != nil {
+			c.add("locked_until", "", lock.Format(time.RFC3339))
 		}
-		return s.audit(ctx, r, Actor{}, action, "user", id, c)
+		if err := s.audit(ctx, r, Actor{}, action, "user", id, c); err != nil {
+			return err
+		}
+		u, until, lockedBefore = cur, lock, nil
+		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if lockedBefore != nil {
+		s.report.Event(ctx, "login.failed", nil, loginData(u, "locked"))
+		return &LockedError{Until: lockedBefore.UTC()}
 	}
 	s.report.Event(ctx, "login.failed", nil, loginData(u, "wrong password"))
 	if until != nil {

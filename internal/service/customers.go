@@ -47,7 +47,11 @@ func (s *Customers) Create(ctx context.Context, actor Actor, in CustomerInput) (
 	if err := validateCustomer(c); err != nil {
 		return domain.Customer{}, err
 	}
+	var out domain.Customer
 	err := s.tx(ctx, actor, func(r Repos) error {
+		// A fresh copy each run: CreateCustomer fills in the ID and timestamps, which
+		// a run the server rolled back must not leave to the next (see store.DB.Tx).
+		c := c
 		if err := r.CreateCustomer(ctx, &c); err != nil {
 			return fmt.Errorf("create customer: %w", err)
 		}
@@ -57,13 +61,17 @@ func (s *Customers) Create(ctx context.Context, actor Actor, in CustomerInput) (
 		ch.add("phone", "", c.Phone)
 		ch.add("company_name", "", c.CompanyName)
 		ch.add("sales_contact", "", collaboratorRef(actor.ID, actor.FullName))
-		return s.audit(ctx, r, actor, "customer.create", "customer", c.ID, ch)
+		if err := s.audit(ctx, r, actor, "customer.create", "customer", c.ID, ch); err != nil {
+			return err
+		}
+		out = c
+		return nil
 	})
 	if err != nil {
 		return domain.Customer{}, err
 	}
-	c.SalesContactName = actor.FullName
-	return c, nil
+	out.SalesContactName = actor.FullName
+	return out, nil
 }
 
 // Update changes the customer as it was at version, for its sales contact only.

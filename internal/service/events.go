@@ -103,6 +103,8 @@ func (s *Events) Update(ctx context.Context, actor Actor, id domain.ID, version 
 	var out domain.Event
 	var warnings []string
 	err := s.tx(ctx, actor, func(r Repos) error {
+		// The warnings are this run's own (see store.DB.Tx), handed out with out.
+		warnings = nil
 		e, err := r.GetEvent(ctx, id)
 		if err != nil {
 			return fmt.Errorf("update event %d: %w", id, err)

@@ -80,11 +80,14 @@ func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Col
 	}
 	u.PasswordHash = hash
 	given := u
+	var created domain.Collaborator
 	// Two managers creating collaborators at once may be proposed the same next
 	// employee number; the unique key refuses the second, which tries the next one.
 	for attempt := 1; ; attempt++ {
-		u = given
 		err = s.tx(ctx, actor, func(r Repos) error {
+			// A fresh copy each run: a run the server rolled back must not leave its
+			// employee number or timestamps to the next (see store.DB.Tx).
+			u := given
 			if u.EmployeeNumber == "" {
 				n, err := r.NextEmployeeNumber(ctx)
 				if err != nil {
@@ -101,7 +104,11 @@ func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Col
 			c.add("email", "", u.Email)
 			c.add("role", "", string(u.Role))
 			c.add("active", "", "true")
-			return s.audit(ctx, r, actor, "user.create", "user", u.ID, c)
+			if err := s.audit(ctx, r, actor, "user.create", "user", u.ID, c); err != nil {
+				return err
+			}
+			created = u
+			return nil
 		})
 		if err == nil || given.EmployeeNumber != "" || attempt == maxNumberAttempts || !fieldConflict(err, "employee_number") {
 			break
@@ -110,8 +117,8 @@ func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Col
 	if err != nil {
 		return domain.Collaborator{}, err
 	}
-	s.report.Event(ctx, "user.create", actor.user(), userEventData(u))
-	return public(u), nil
+	s.report.Event(ctx, "user.create", actor.user(), userEventData(created))
+	return public(created), nil
 }
 
 // maxNumberAttempts bounds the retries of a generated employee number taken meanwhile.
@@ -149,13 +156,16 @@ func (s *Users) Update(ctx context.Context, actor Actor, id domain.ID, in UserCh
 	if err := fe.Err(); err != nil {
 		return domain.Collaborator{}, err
 	}
-	var u domain.Collaborator
-	var changes changeSet
+	var updated domain.Collaborator
+	var changed changeSet
 	err := s.tx(ctx, actor, func(r Repos) error {
-		var err error
-		if u, err = r.GetUser(ctx, id); err != nil {
+		// Everything starts afresh in each run (see store.DB.Tx); the results are
+		// handed out only once a run has succeeded.
+		u, err := r.GetUser(ctx, id)
+		if err != nil {
 			return fmt.Errorf("update user %d: %w", id, err)
 		}
+		var changes changeSet
 		if u.Version != in.Version {
 			return domain.ErrStale
 		}
@@ -174,23 +184,26 @@ func (s *Users) Update(ctx context.Context, actor Actor, id domain.ID, in UserCh
 			changes.add("role", string(u.Role), string(in.Role))
 			u.Role = in.Role
 		}
-		if len(changes) == 0 {
-			return nil
+		if len(changes) > 0 {
+			if err := r.UpdateUser(ctx, &u); err != nil {
+				return fmt.Errorf("update user %d: %w", id, err)
+			}
+			if err := s.audit(ctx, r, actor, "user.update", "user", u.ID, changes); err != nil {
+				return err
+			}
 		}
-		if err := r.UpdateUser(ctx, &u); err != nil {
-			return fmt.Errorf("update user %d: %w", id, err)
-		}
-		return s.audit(ctx, r, actor, "user.update", "user", u.ID, changes)
+		updated, changed = u, changes
+		return nil
 	})
 	if err != nil {
 		return domain.Collaborator{}, err
 	}
-	if len(changes) > 0 {
-		data := userEventData(u)
-		data["fields"] = changedFields(changes)
+	if len(changed) > 0 {
+		data := userEventData(updated)
+		data["fields"] = changedFields(changed)
 		s.report.Event(ctx, "user.update", actor.user(), data)
 	}
-	return s.visible(actor, u), nil
+	return s.visible(actor, updated), nil
 }
 
 // roleChangeAllowed refuses to move a collaborator out of the department whose
@@ -237,17 +250,21 @@ func (s *Users) setActive(ctx context.Context, actor Actor, id domain.ID, active
 	if !active && id == actor.ID {
 		return domain.Collaborator{}, domain.Errorf(domain.CodeForbidden, "you may not deactivate yourself: ask another manager")
 	}
-	var u domain.Collaborator
-	changed := false
+	var out domain.Collaborator
+	var changed bool
 	err := s.tx(ctx, actor, func(r Repos) error {
-		var err error
-		if u, err = r.GetUser(ctx, id); err != nil {
+		// A run starts from what it reads: an earlier run rolled back may have seen
+		// the collaborator in the other state (see store.DB.Tx).
+		changed = false
+		u, err := r.GetUser(ctx, id)
+		if err != nil {
 			return fmt.Errorf("%s %d: %w", action, id, err)
 		}
 		if u.Active == active {
+			out = u
 			return nil
 		}
-		u.Active, changed = active, true
+		u.Active = active
 		if err := r.UpdateUser(ctx, &u); err != nil {
 			return fmt.Errorf("%s %d: %w", action, id, err)
 		}
@@ -258,15 +275,19 @@ func (s *Users) setActive(ctx context.Context, actor Actor, id domain.ID, active
 		}
 		c := changeSet{}
 		c.add("active", strconv.FormatBool(!active), strconv.FormatBool(active))
-		return s.audit(ctx, r, actor, action, "user", id, c)
+		if err := s.audit(ctx, r, actor, action, "user", id, c); err != nil {
+			return err
+		}
+		out, changed = u, true
+		return nil
 	})
 	if err != nil {
 		return domain.Collaborator{}, err
 	}
 	if changed {
-		s.report.Event(ctx, action, actor.user(), userEventData(u))
+		s.report.Event(ctx, action, actor.user(), userEventData(out))
 	}
-	return public(u), nil
+	return public(out), nil
 }
 
 // Delete removes a collaborator who holds nothing. While they still look after
@@ -279,10 +300,10 @@ func (s *Users) Delete(ctx context.Context, actor Actor, id domain.ID) error {
 	if id == actor.ID {
 		return domain.Errorf(domain.CodeForbidden, "you may not delete yourself: ask another manager")
 	}
-	var u domain.Collaborator
+	var deleted domain.Collaborator
 	err := s.tx(ctx, actor, func(r Repos) error {
-		var err error
-		if u, err = r.GetUser(ctx, id); err != nil {
+		u, err := r.GetUser(ctx, id)
+		if err != nil {
 			return fmt.Errorf("delete user %d: %w", id, err)
 		}
 		h, err := r.UserHoldings(ctx, id)
@@ -307,12 +328,16 @@ func (s *Users) Delete(ctx context.Context, actor Actor, id domain.ID) error {
 		c.add("full_name", u.FullName, "")
 		c.add("email", u.Email, "")
 		c.add("role", string(u.Role), "")
-		return s.audit(ctx, r, actor, "user.delete", "user", id, c)
+		if err := s.audit(ctx, r, actor, "user.delete", "user", id, c); err != nil {
+			return err
+		}
+		deleted = u
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	s.report.Event(ctx, "user.delete", actor.user(), userEventData(u))
+	s.report.Event(ctx, "user.delete", actor.user(), userEventData(deleted))
 	return nil
 }
 
@@ -354,10 +379,10 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 	if err := s.authorizeManage(actor, "reset passwords"); err != nil {
 		return err
 	}
-	var u domain.Collaborator
+	var read domain.Collaborator
 	err := s.read(ctx, actor, func(r Repos) error {
 		var err error
-		if u, err = r.GetUser(ctx, id); err != nil {
+		if read, err = r.GetUser(ctx, id); err != nil {
 			return fmt.Errorf("reset password of user %d: %w", id, err)
 		}
 		return nil
@@ -365,7 +390,10 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 	if err != nil {
 		return err
 	}
-	if err := checkNewPassword("password", password, u.Email); err != nil {
+	// The version the password policy was checked against (the email); each run of
+	// the transaction compares with it, never with a version an earlier run bumped.
+	wantVersion := read.Version
+	if err := checkNewPassword("password", password, read.Email); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(password)
@@ -373,13 +401,14 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 		s.reportInternal(ctx, actor, err)
 		return fmt.Errorf("reset password of user %d: hash: %w", id, err)
 	}
+	var reset domain.Collaborator
 	err = s.tx(ctx, actor, func(r Repos) error {
 		cur, err := r.GetUser(ctx, id)
 		if err != nil {
 			return fmt.Errorf("reset password of user %d: %w", id, err)
 		}
 		// The policy was checked against the email read before hashing.
-		if cur.Version != u.Version {
+		if cur.Version != wantVersion {
 			return domain.ErrStale
 		}
 		cur.PasswordHash = hash
@@ -392,13 +421,16 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 		if err := r.RevokeUserSessions(ctx, id, "", s.now()); err != nil {
 			return fmt.Errorf("reset password of user %d: revoke sessions: %w", id, err)
 		}
-		u = cur
-		return s.audit(ctx, r, actor, "user.password_reset", "user", id, nil)
+		if err := s.audit(ctx, r, actor, "user.password_reset", "user", id, nil); err != nil {
+			return err
+		}
+		reset = cur
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	s.report.Event(ctx, "user.password_reset", actor.user(), userEventData(u))
+	s.report.Event(ctx, "user.password_reset", actor.user(), userEventData(reset))
 	return nil
 }
 
