@@ -88,9 +88,20 @@ func (r *Repos) ListAudit(ctx context.Context, f domain.AuditFilter) (domain.Lis
 		w.after("at", "id", after.Time, after.ID, true)
 	}
 	size := f.Size()
+	from := " FROM audit_log"
+	switch {
+	case !r.mysql():
+	case f.Entity != "":
+		// Continued from a cursor, MariaDB would read an entity's (or an actor's)
+		// entries by ref, newest first up to the cursor, rather than by range
+		// from the cursor.
+		from += " FORCE INDEX (ix_audit_log_entity_at)"
+	case f.ActorID != 0:
+		from += " FORCE INDEX (ix_audit_log_actor_at)"
+	}
 	var rows []auditRow
-	err = r.q(ctx).Raw(`SELECT id, actor_id, actor_email, action, entity, entity_id, changes, at
-		FROM audit_log`+w.sql()+" ORDER BY at DESC, id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	err = r.q(ctx).Raw(`SELECT id, actor_id, actor_email, action, entity, entity_id, changes, at`+
+		from+w.sql()+" ORDER BY at DESC, id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
 	if err != nil {
 		return domain.List[domain.AuditEntry]{}, translate("list audit", err)
 	}

@@ -194,10 +194,15 @@ func (r *Repos) ListUsers(ctx context.Context, f domain.UserFilter) (domain.List
 	size := f.Size()
 	var rows []userRow
 	from := " FROM users"
-	if r.mysql() && f.Role == "" {
+	switch {
+	case r.mysql() && f.Role == "":
 		// The staff table is small enough (hundreds) that MariaDB prefers to read
 		// and sort all of it; walking the name index reads one page instead.
 		from += " FORCE INDEX (ix_users_name)"
+	case r.mysql():
+		// Continued from a cursor, MariaDB would read the role by ref, from its
+		// first name up to the cursor, rather than by range from the cursor.
+		from += " FORCE INDEX (ix_users_role_name)"
 	}
 	err = r.q(ctx).Raw("SELECT "+userCols+from+w.sql()+" ORDER BY full_name, id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
 	if err != nil {
