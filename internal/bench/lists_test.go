@@ -79,7 +79,7 @@ var listCases = []listCase{
 // deepCursor follows the list to the cursor of page deepPage (pages of the
 // default size), in steps of the largest page; a shorter list gives the cursor
 // of its last full page. It returns the page reached.
-func deepCursor(b *testing.B, e *engine, lc listCase) (domain.Cursor, int) {
+func deepCursor(b testing.TB, e *engine, lc listCase) (domain.Cursor, int) {
 	b.Helper()
 	ctx := context.Background()
 	want := (deepPage - 1) * domain.DefaultPageSize
