@@ -206,27 +206,6 @@ func (s *Users) Update(ctx context.Context, actor Actor, id domain.ID, in UserCh
 	return s.visible(actor, updated), nil
 }
 
-// roleChangeAllowed refuses to move a collaborator out of the department whose
-// records they still hold.
-func roleChangeAllowed(ctx context.Context, r Repos, u domain.Collaborator) error {
-	h, err := r.UserHoldings(ctx, u.ID)
-	if err != nil {
-		return fmt.Errorf("holdings of user %d: %w", u.ID, err)
-	}
-	var parts []string
-	if u.Role == domain.RoleSales && len(h.Customers) > 0 {
-		parts = append(parts, "still looks after "+listRefs(h.Customers, "customer"))
-	}
-	if u.Role == domain.RoleSupport && len(h.Events) > 0 {
-		parts = append(parts, "still supports "+listRefs(h.Events, "event"))
-	}
-	if len(parts) == 0 {
-		return nil
-	}
-	return domain.Errorf(domain.CodeConflict, "%s %s; reassign them before changing the role",
-		u.FullName, strings.Join(parts, "; "))
-}
-
 // Deactivate stops a collaborator from logging in and ends their open sessions
 // at once. What they look after stays theirs until reassigned. A manager may not
 // deactivate themselves. Deactivating an inactive collaborator changes nothing.
@@ -341,37 +320,6 @@ func (s *Users) Delete(ctx context.Context, actor Actor, id domain.ID) error {
 	return nil
 }
 
-// maxListed caps how many records a refusal names; the count is always complete.
-const maxListed = 10
-
-func holdingsConflict(u domain.Collaborator, h domain.Holdings) error {
-	var parts []string
-	if len(h.Customers) > 0 {
-		parts = append(parts, "still looks after "+listRefs(h.Customers, "customer"))
-	}
-	if len(h.Events) > 0 {
-		parts = append(parts, "still supports "+listRefs(h.Events, "event"))
-	}
-	return domain.Errorf(domain.CodeConflict, "%s %s; reassign them first or deactivate instead",
-		u.FullName, strings.Join(parts, "; "))
-}
-
-// listRefs says "3 customers: A, B, C" (at most maxListed names, then "and N more").
-func listRefs(refs []domain.Ref, noun string) string {
-	if len(refs) != 1 {
-		noun += "s"
-	}
-	names := make([]string, 0, maxListed)
-	for i, r := range refs {
-		if i == maxListed {
-			names = append(names, fmt.Sprintf("and %d more", len(refs)-maxListed))
-			break
-		}
-		names = append(names, r.Name)
-	}
-	return fmt.Sprintf("%d %s: %s", len(refs), noun, strings.Join(names, ", "))
-}
-
 // ResetPassword sets a new password for a collaborator who forgot theirs. It also
 // lifts a login lock and ends their open sessions: whoever held them no longer knows
 // the password.
@@ -434,84 +382,8 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 	return nil
 }
 
-// Get returns a collaborator (see Users for who may see whom).
-func (s *Users) Get(ctx context.Context, actor Actor, id domain.ID) (domain.Collaborator, error) {
-	return s.get(ctx, actor, id, func(r Repos) (domain.Collaborator, error) { return r.GetUser(ctx, id) })
-}
-
-// GetByEmail returns the collaborator with that email, in any letter case.
-func (s *Users) GetByEmail(ctx context.Context, actor Actor, email string) (domain.Collaborator, error) {
-	email = domain.NormalizeEmail(email)
-	return s.get(ctx, actor, email, func(r Repos) (domain.Collaborator, error) { return r.GetUserByEmail(ctx, email) })
-}
-
-func (s *Users) get(ctx context.Context, actor Actor, key any, fetch func(Repos) (domain.Collaborator, error)) (domain.Collaborator, error) {
-	if err := authorize(actor, domain.PermRead, domain.Subject{}, "read collaborators"); err != nil {
-		return domain.Collaborator{}, err
-	}
-	var u domain.Collaborator
-	err := s.read(ctx, actor, func(r Repos) error {
-		var err error
-		if u, err = fetch(r); err != nil {
-			return fmt.Errorf("get user %v: %w", key, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return domain.Collaborator{}, err
-	}
-	if !u.Active && !s.manages(actor) {
-		// Whether a deactivated colleague exists is management's business.
-		return domain.Collaborator{}, domain.NotFound("collaborator", key)
-	}
-	return s.visible(actor, u), nil
-}
-
-// List returns one page of collaborators, ordered by name. Who is not management
-// sees only the active ones, whatever the filter asks.
-func (s *Users) List(ctx context.Context, actor Actor, f domain.UserFilter) (domain.List[domain.Collaborator], error) {
-	if err := authorize(actor, domain.PermRead, domain.Subject{}, "read collaborators"); err != nil {
-		return domain.List[domain.Collaborator]{}, err
-	}
-	if !s.manages(actor) {
-		f.IncludeInactive, f.OnlyInactive = false, false
-	}
-	var page domain.List[domain.Collaborator]
-	err := s.read(ctx, actor, func(r Repos) error {
-		var err error
-		if page, err = r.ListUsers(ctx, f); err != nil {
-			return fmt.Errorf("list users: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return domain.List[domain.Collaborator]{}, err
-	}
-	for i, u := range page.Items {
-		page.Items[i] = s.visible(actor, u)
-	}
-	return page, nil
-}
-
 func (s *Users) authorizeManage(actor Actor, what string) error {
 	return authorize(actor, domain.PermUserManage, domain.Subject{}, what)
-}
-
-func (s *Users) manages(actor Actor) bool { return actor.Can(domain.PermUserManage, domain.Subject{}) }
-
-// visible is what actor may see of u: never the hash; the login state for management only.
-func (s *Users) visible(actor Actor, u domain.Collaborator) domain.Collaborator {
-	u = public(u)
-	if !s.manages(actor) {
-		u.FailedLogins, u.LockedUntil = 0, nil
-	}
-	return u
-}
-
-// public strips what must never leave the service: the password hash.
-func public(u domain.Collaborator) domain.Collaborator {
-	u.PasswordHash = ""
-	return u
 }
 
 func validateRole(r domain.Role) error {
