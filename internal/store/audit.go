@@ -99,9 +99,8 @@ func (r *Repos) ListAudit(ctx context.Context, f domain.AuditFilter) (domain.Lis
 	case f.ActorID != 0:
 		from += " FORCE INDEX (ix_audit_log_actor_at)"
 	}
-	var rows []auditRow
-	err = r.q(ctx).Raw(`SELECT id, actor_id, actor_email, action, entity, entity_id, changes, at`+
-		from+w.sql()+" ORDER BY at DESC, id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	rows, err := scanRows[auditRow](r.q(ctx).Raw(`SELECT id, actor_id, actor_email, action, entity, entity_id, changes, at`+
+		from+w.sql()+" ORDER BY at DESC, id DESC LIMIT ?", append(w.args, size+1)...))
 	if err != nil {
 		return domain.List[domain.AuditEntry]{}, translate("list audit", err)
 	}

@@ -64,8 +64,8 @@ func (r *Repos) getContract(ctx context.Context, op string, id domain.ID, lock b
 		// SQLite needs none: its transactions already hold the write lock.
 		query += " FOR UPDATE"
 	}
-	var rows []contractView
-	if err := r.q(ctx).Raw(query, id).Scan(&rows).Error; err != nil {
+	rows, err := scanRows[contractView](r.q(ctx).Raw(query, id))
+	if err != nil {
 		return domain.Contract{}, translate(op, err)
 	}
 	if len(rows) == 0 {
@@ -180,7 +180,7 @@ func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (dom
 		// customers) rather than by range from the cursor, unless told.
 		query = strings.Replace(query, "FROM contracts k", "FROM contracts k FORCE INDEX (ix_contracts_status_created)", 1)
 	}
-	err = r.q(ctx).Raw(query+w.sql()+" ORDER BY k.created_at DESC, k.id DESC LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	rows, err = scanRows[contractView](r.q(ctx).Raw(query+w.sql()+" ORDER BY k.created_at DESC, k.id DESC LIMIT ?", append(w.args, size+1)...))
 	if err != nil {
 		return domain.List[domain.Contract]{}, translate("list contracts", err)
 	}

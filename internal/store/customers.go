@@ -50,8 +50,8 @@ func (v customerView) domain() domain.Customer {
 
 // GetCustomer reads a customer with its sales contact's name.
 func (r *Repos) GetCustomer(ctx context.Context, id domain.ID) (domain.Customer, error) {
-	var rows []customerView
-	if err := r.q(ctx).Raw(customerSelect+" WHERE c.id = ?", id).Scan(&rows).Error; err != nil {
+	rows, err := scanRows[customerView](r.q(ctx).Raw(customerSelect+" WHERE c.id = ?", id))
+	if err != nil {
 		return domain.Customer{}, translate("get customer", err)
 	}
 	if len(rows) == 0 {
@@ -147,7 +147,7 @@ func (r *Repos) ListCustomers(ctx context.Context, f domain.CustomerFilter) (dom
 	}
 	size := f.Size()
 	var rows []customerView
-	err = r.q(ctx).Raw(r.joined(customerSelect)+w.sql()+" ORDER BY c.full_name, c.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	rows, err = scanRows[customerView](r.q(ctx).Raw(r.joined(customerSelect)+w.sql()+" ORDER BY c.full_name, c.id LIMIT ?", append(w.args, size+1)...))
 	if err != nil {
 		return domain.List[domain.Customer]{}, translate("list customers", err)
 	}

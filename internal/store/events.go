@@ -84,8 +84,8 @@ func (r *Repos) eventRefs(e *domain.Event) []ref {
 
 // GetEvent reads an event with its customer's details and its contacts' names.
 func (r *Repos) GetEvent(ctx context.Context, id domain.ID) (domain.Event, error) {
-	var rows []eventView
-	if err := r.q(ctx).Raw(eventSelect+" WHERE e.id = ?", id).Scan(&rows).Error; err != nil {
+	rows, err := scanRows[eventView](r.q(ctx).Raw(eventSelect+" WHERE e.id = ?", id))
+	if err != nil {
 		return domain.Event{}, translate("get event", err)
 	}
 	if len(rows) == 0 {
@@ -198,7 +198,7 @@ func (r *Repos) ListEvents(ctx context.Context, f domain.EventFilter) (domain.Li
 		// events) rather than by range from the cursor, unless told.
 		query = strings.Replace(query, "FROM events e", "FROM events e FORCE INDEX (ix_events_support_start)", 1)
 	}
-	err = r.q(ctx).Raw(query+w.sql()+" ORDER BY e.start_at, e.id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	rows, err = scanRows[eventView](r.q(ctx).Raw(query+w.sql()+" ORDER BY e.start_at, e.id LIMIT ?", append(w.args, size+1)...))
 	if err != nil {
 		return domain.List[domain.Event]{}, translate("list events", err)
 	}

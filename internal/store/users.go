@@ -53,8 +53,8 @@ func (r *Repos) getUserBy(ctx context.Context, op, col string, key any, notFound
 }
 
 func (r *Repos) getUserWhere(ctx context.Context, op, col string, key any, lock string, notFound func() error) (domain.Collaborator, error) {
-	var rows []userRow
-	if err := r.q(ctx).Raw("SELECT "+userCols+" FROM users WHERE "+col+" = ? LIMIT 1"+lock, key).Scan(&rows).Error; err != nil {
+	rows, err := scanRows[userRow](r.q(ctx).Raw("SELECT "+userCols+" FROM users WHERE "+col+" = ? LIMIT 1"+lock, key))
+	if err != nil {
 		return domain.Collaborator{}, translate(op, err)
 	}
 	if len(rows) == 0 {
@@ -204,7 +204,7 @@ func (r *Repos) ListUsers(ctx context.Context, f domain.UserFilter) (domain.List
 		// first name up to the cursor, rather than by range from the cursor.
 		from += " FORCE INDEX (ix_users_role_name)"
 	}
-	err = r.q(ctx).Raw("SELECT "+userCols+from+w.sql()+" ORDER BY full_name, id LIMIT ?", append(w.args, size+1)...).Scan(&rows).Error
+	rows, err = scanRows[userRow](r.q(ctx).Raw("SELECT "+userCols+from+w.sql()+" ORDER BY full_name, id LIMIT ?", append(w.args, size+1)...))
 	if err != nil {
 		return domain.List[domain.Collaborator]{}, translate("list users", err)
 	}
