@@ -101,7 +101,7 @@ func (p *program) db() *store.DB {
 	if err != nil {
 		p.t.Fatalf("the test's settings: %v", err)
 	}
-	db, err := store.Open(context.Background(), cfg.Store())
+	db, err := store.Open(context.Background(), storeConfig(cfg))
 	if err != nil {
 		p.t.Fatalf("open the test database: %v", err)
 	}

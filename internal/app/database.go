@@ -2,8 +2,15 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/epic-events/crm/internal/auth"
@@ -24,7 +31,7 @@ func (r *root) settings() (config.Config, error) {
 
 // open connects to the configured database. It does not migrate.
 func (r *root) open(ctx context.Context, cfg config.Config) (*store.DB, error) {
-	sc := cfg.Store()
+	sc := storeConfig(cfg)
 	sc.Now = func() time.Time { return r.now().UTC() }
 	db, err := store.Open(ctx, sc)
 	if err != nil {
@@ -33,20 +40,114 @@ func (r *root) open(ctx context.Context, cfg config.Config) (*store.DB, error) {
 	return db, nil
 }
 
-// prepare migrates the database and brings the permission matrix up to date:
-// the grants are data every database needs, production included.
+// storeConfig turns the settings into the store's connection settings (config
+// knows nothing of the store). The clock is not a setting: the caller sets Now.
+func storeConfig(cfg config.Config) store.Config {
+	addrs := cfg.DB.Addrs()
+	host, port := cfg.DB.Host, cfg.DB.Port
+	if len(addrs) > 0 {
+		// The first server, for whoever reads one host and port.
+		h, p, _ := net.SplitHostPort(addrs[0])
+		host = h
+		port, _ = strconv.Atoi(p)
+	}
+	return store.Config{
+		Driver:     cfg.DB.Driver,
+		SQLitePath: cfg.DB.SQLitePath,
+		Host:       host,
+		Port:       port,
+		Hosts:      addrs,
+		User:       cfg.DB.User,
+		Password:   cfg.DB.Password,
+		Database:   cfg.DB.Database,
+	}
+}
+
+// grantsSetting keeps the checksum of the permission matrix last written from
+// seeds: a program whose seeds differ (a new release) writes its own once.
+const grantsSetting = "grants_sha256"
+
+// seedGrants reads the permission matrix built into the program and its checksum.
+var seedGrants = sync.OnceValues(func() (grantSet, error) {
+	grants, err := seeds.Grants()
+	if err != nil {
+		return grantSet{}, err
+	}
+	lines := make([]string, 0, len(grants))
+	for _, g := range grants {
+		lines = append(lines, string(g.Role)+" "+string(g.Permission)+" "+string(g.Scope))
+	}
+	slices.Sort(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return grantSet{grants: grants, sum: hex.EncodeToString(sum[:])}, nil
+})
+
+type grantSet struct {
+	grants []domain.Grant
+	sum    string
+}
+
+// prepare migrates the database and writes the permission matrix: what
+// `db migrate`, `db reset` and `db seed` do every time, and every other
+// command only when a migration is pending. The account may lack DDL (the
+// least-privilege running account): it is then told to run `db migrate` with
+// the migrating account.
 func prepare(ctx context.Context, db *store.DB) error {
 	if err := db.Migrate(ctx); err != nil {
+		if store.IsPrivilege(err) {
+			return errNeedsMigrating
+		}
 		return fmt.Errorf("prepare database: %w", err)
 	}
-	grants, err := seeds.Grants()
+	return writeGrants(ctx, db)
+}
+
+var errNeedsMigrating = domain.Errorf(domain.CodeUnavailable,
+	"the database needs migrating, and this database account (DB_USER) may not: run `epicevents db migrate` with the migrating account; nothing was changed")
+
+func writeGrants(ctx context.Context, db *store.DB) error {
+	set, err := seedGrants()
 	if err != nil {
 		return fmt.Errorf("prepare database: %w", err)
 	}
-	if err := db.Tx(ctx, func(tx *store.Repos) error { return tx.SeedGrants(ctx, grants) }); err != nil {
+	err = db.Tx(ctx, func(tx *store.Repos) error {
+		if err := tx.SeedGrants(ctx, set.grants); err != nil {
+			return err
+		}
+		return tx.PutSetting(ctx, grantsSetting, set.sum)
+	})
+	if err != nil {
 		return fmt.Errorf("prepare database: %w", err)
 	}
 	return nil
+}
+
+// ready is every other command's look at the database, and it only reads when
+// nothing is to be done: a write on every command took SQLite's write lock for
+// read-only commands, replicated a write set on Galera, and put back any grant
+// an administrator had changed. A pending migration (a new database, a new
+// release) is applied with the grants; seeds whose grants differ from those
+// last written (a new release without a migration) are written once.
+func ready(ctx context.Context, db *store.DB) error {
+	pending, err := db.Pending(ctx)
+	if err != nil {
+		return fmt.Errorf("check database: %w", err)
+	}
+	if pending {
+		return prepare(ctx, db)
+	}
+	set, err := seedGrants()
+	if err != nil {
+		return fmt.Errorf("check database: %w", err)
+	}
+	stored, err := db.GetSetting(ctx, grantsSetting)
+	if err != nil && domain.ErrorCode(err) != domain.CodeNotFound {
+		return fmt.Errorf("check database: %w", err)
+	}
+	if stored == set.sum {
+		return nil
+	}
+	return writeGrants(ctx, db)
 }
 
 // seedDemo writes the demo company in one transaction. It returns

@@ -38,7 +38,8 @@ type world struct {
 	perms     *service.Permissions
 }
 
-// openWorld reads the settings, opens and prepares the database, and wires the services.
+// openWorld reads the settings, opens the database, checks that it is ready
+// (migrating it only when a migration is pending), and wires the services.
 func (r *root) openWorld(ctx context.Context) (*world, error) {
 	cfg, err := r.settings()
 	if err != nil {
@@ -61,7 +62,7 @@ func (r *root) openWorld(ctx context.Context) (*world, error) {
 }
 
 func (w *world) wire(ctx context.Context, r *root) error {
-	if err := prepare(ctx, w.db); err != nil {
+	if err := ready(ctx, w.db); err != nil {
 		return err
 	}
 	st := txStore{w.db}

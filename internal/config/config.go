@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/epic-events/crm/internal/domain"
-	"github.com/epic-events/crm/internal/store"
 )
 
 // Environment names where the program runs. Production refuses resets and demo seeds.
@@ -79,29 +77,6 @@ type DB struct {
 
 // Production reports whether resets and demo seeds must be refused.
 func (c Config) Production() bool { return c.Env == Production }
-
-// Store returns the store's connection settings. The clock is not a setting:
-// the caller sets Now.
-func (c Config) Store() store.Config {
-	addrs := c.DB.Addrs()
-	host, port := c.DB.Host, c.DB.Port
-	if len(addrs) > 0 {
-		// The first server, for whoever reads one host and port.
-		h, p, _ := net.SplitHostPort(addrs[0])
-		host = h
-		port, _ = strconv.Atoi(p)
-	}
-	return store.Config{
-		Driver:     c.DB.Driver,
-		SQLitePath: c.DB.SQLitePath,
-		Host:       host,
-		Port:       port,
-		Hosts:      addrs,
-		User:       c.DB.User,
-		Password:   c.DB.Password,
-		Database:   c.DB.Database,
-	}
-}
 
 // Load reads the settings through getenv (os.Getenv in the program, a map in
 // tests). An unset or empty variable takes its default. Every bad setting is

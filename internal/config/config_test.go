@@ -201,38 +201,19 @@ func TestLoadReportsEveryBadSettingAtOnce(t *testing.T) {
 	}
 }
 
-func TestStoreCarriesTheConnection(t *testing.T) {
-	c, err := config.Load(env(map[string]string{
-		"DB_DRIVER": "mysql", "DB_HOST": "h", "DB_PORT": "3308", "DB_USER": "u", "DB_PASS": "p", "DB_NAME": "n", "DB_PATH": "x.db",
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := c.Store()
-	if s.Driver != "mysql" || s.Host != "h" || s.Port != 3308 || s.User != "u" || s.Password != "p" || s.Database != "n" || s.SQLitePath != "x.db" ||
-		!slices.Equal(s.Hosts, []string{"h:3308"}) {
-		t.Errorf("Store() = %+v", s)
-	}
-	if s.Now != nil {
-		t.Error("Store() must leave the clock to the caller")
-	}
-}
-
 func TestDBHostListsSeveralServers(t *testing.T) {
 	tests := []struct {
-		name    string
-		host    string
-		port    string
-		want    []string
-		first   string // Store().Host
-		firstPt int    // Store().Port
+		name string
+		host string
+		port string
+		want []string
 	}{
-		{"one host takes DB_PORT", "db.internal", "3307", []string{"db.internal:3307"}, "db.internal", 3307},
-		{"the default host and port", "", "", []string{"127.0.0.1:3306"}, "127.0.0.1", 3306},
+		{"one host takes DB_PORT", "db.internal", "3307", []string{"db.internal:3307"}},
+		{"the default host and port", "", "", []string{"127.0.0.1:3306"}},
 		{"a cluster's nodes, each with its port, in the order written", "127.0.0.1:4406,127.0.0.1:4407,127.0.0.1:4408", "",
-			[]string{"127.0.0.1:4406", "127.0.0.1:4407", "127.0.0.1:4408"}, "127.0.0.1", 4406},
-		{"a server without a port takes DB_PORT", "db1:4406, db2 ,db3", "3310", []string{"db1:4406", "db2:3310", "db3:3310"}, "db1", 4406},
-		{"IPv6 addresses, bare or bracketed with a port", "::1,[fe80::2]:4407", "", []string{"[::1]:3306", "[fe80::2]:4407"}, "::1", 3306},
+			[]string{"127.0.0.1:4406", "127.0.0.1:4407", "127.0.0.1:4408"}},
+		{"a server without a port takes DB_PORT", "db1:4406, db2 ,db3", "3310", []string{"db1:4406", "db2:3310", "db3:3310"}},
+		{"IPv6 addresses, bare or bracketed with a port", "::1,[fe80::2]:4407", "", []string{"[::1]:3306", "[fe80::2]:4407"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,10 +223,6 @@ func TestDBHostListsSeveralServers(t *testing.T) {
 			}
 			if got := c.DB.Addrs(); !slices.Equal(got, tt.want) {
 				t.Errorf("Addrs() = %q, want %q", got, tt.want)
-			}
-			s := c.Store()
-			if !slices.Equal(s.Hosts, tt.want) || s.Host != tt.first || s.Port != tt.firstPt {
-				t.Errorf("Store() = hosts %q, host %q, port %d; want %q, %q, %d", s.Hosts, s.Host, s.Port, tt.want, tt.first, tt.firstPt)
 			}
 		})
 	}
