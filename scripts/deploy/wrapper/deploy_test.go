@@ -51,6 +51,39 @@ func TestEnvironmentKeepsOnlyTheConfigurationAndHarmlessVariables(t *testing.T) 
 	}
 }
 
+func TestWrapperRefusesTheAdministratorsCommands(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		refused bool
+	}{
+		{"db reset", []string{"db", "reset", "--yes"}, true},
+		{"db seed", []string{"db", "seed"}, true},
+		{"db migrate", []string{"db", "migrate"}, true},
+		{"db with a flag first", []string{"--yes", "db", "reset"}, true},
+		{"the db group alone", []string{"db"}, true},
+		{"the launch with --reset", []string{"--reset", "--yes"}, true},
+		{"--reset after the yes flag", []string{"-y", "--reset"}, true},
+		{"--reset=true", []string{"--reset=true"}, true},
+		{"the plain launch", nil, false},
+		{"whoami", []string{"whoami"}, false},
+		{"a customer named db", []string{"customer", "create", "--name", "db", "--email", "db@example.com"}, false},
+		{"db after --, as an argument", []string{"customer", "list", "--", "db"}, false},
+		{"help about db", []string{"help", "db"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := refuse(tt.args)
+			if (err != nil) != tt.refused {
+				t.Fatalf("refuse(%q) = %v, want refused %t", tt.args, err, tt.refused)
+			}
+			if err != nil && !strings.Contains(err.Error(), "administrator") {
+				t.Fatalf("the refusal %q does not say who may", err)
+			}
+		})
+	}
+}
+
 // The deployment end to end, as root with useradd (CI runs as root): install.sh
 // installs the program, the setgid wrapper and a configuration holding the
 // DML-only account's password and a signing key; an unprivileged OS user can
@@ -220,6 +253,21 @@ func TestDeploymentKeepsTheSecretsFromStaff(t *testing.T) {
 		out, err := runAs("", hostile, crm, "whoami", "--json")
 		if err != nil || !strings.Contains(out, "manager1@epicevents.test") {
 			t.Fatalf("whoami with a hostile environment: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("staff cannot migrate, reset or seed the database through the wrapper", func(t *testing.T) {
+		before, err := runAs("", nil, crm, "customer", "list", "--json")
+		must(t, err)
+		for _, args := range [][]string{{"db", "reset", "--yes"}, {"db", "seed"}, {"db", "migrate"}, {"--reset", "--yes"}} {
+			out, err := runAs("", nil, crm, args...)
+			if err == nil || !strings.Contains(out, "for the administrator") {
+				t.Fatalf("%s through the wrapper: %v\n%s", strings.Join(args, " "), err, out)
+			}
+		}
+		after, err := runAs("", nil, crm, "customer", "list", "--json")
+		if err != nil || after != before {
+			t.Fatalf("the customers changed after the refused commands: %v\nbefore:\n%s\nafter:\n%s", err, before, after)
 		}
 	})
 

@@ -52,6 +52,10 @@ func main() {
 }
 
 func run(args, environ []string) error {
+	// Before anything else: a refused command needs neither the configuration nor the program.
+	if err := refuse(args[1:]); err != nil {
+		return err
+	}
 	config, err := godotenv.Read(configPath)
 	if err != nil {
 		// The parser's message may quote a line of the file: say only what to do.
@@ -72,6 +76,34 @@ func run(args, environ []string) error {
 	argv := append([]string{"epicevents"}, args[1:]...)
 	if err := syscall.Exec(programPath, argv, env); err != nil {
 		return fmt.Errorf("cannot run %s: %w", programPath, err)
+	}
+	return nil
+}
+
+// errAdministrator refuses what erases or rewrites the whole database. Those
+// commands ask for no login (their guard is who may reach the database), so
+// through this setgid door any account on the host could wipe the CRM.
+var errAdministrator = fmt.Errorf("the db commands and --reset are for the administrator, who runs %s directly with the migrating account's settings; they are refused here and nothing was changed", programPath)
+
+// refuse stops `db ...` (migrate, reset, seed) and `--reset`. The command is
+// the first argument that is not a flag: the root takes no flag with a value,
+// so a flag's value cannot be mistaken for it. Cobra takes flags anywhere, so
+// --reset is looked for in every argument before a "--".
+func refuse(args []string) error {
+	command := ""
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--reset" || strings.HasPrefix(a, "--reset=") {
+			return errAdministrator
+		}
+		if command == "" && !strings.HasPrefix(a, "-") {
+			command = a
+		}
+	}
+	if command == "db" {
+		return errAdministrator
 	}
 	return nil
 }
