@@ -9,16 +9,19 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/epic-events/crm/internal/ptytest"
+	"github.com/epic-events/crm/internal/store"
 	"github.com/epic-events/crm/seeds"
 )
 
@@ -73,6 +76,13 @@ func ptyBinary(t *testing.T) (bin, dbPath string) {
 // a session file of its own, no colour, and waits for the login.
 func ptyStart(t *testing.T) *ptytest.Term {
 	t.Helper()
+	term, _ := ptyStartOn(t)
+	return term
+}
+
+// ptyStartOn is ptyStart, and returns the path of the program's database.
+func ptyStartOn(t *testing.T) (*ptytest.Term, string) {
+	t.Helper()
 	bin, db := ptyBinary(t)
 	dir := t.TempDir()
 	term := ptytest.Start(t, bin, ptytest.Options{
@@ -80,7 +90,7 @@ func ptyStart(t *testing.T) *ptytest.Term {
 		Env: []string{"DB_PATH=" + db, "EPIC_SESSION_FILE=" + filepath.Join(dir, "session"), "NO_COLOR=1", "TZ=Europe/Paris"},
 	})
 	term.WaitFor(t, "✗ Email:", screenWait)
-	return term
+	return term, db
 }
 
 // logIn types an email and the demo password, and waits for the main menu.
@@ -365,6 +375,51 @@ func TestMenusInAPseudoTerminal(t *testing.T) {
 			t.Error("the program left the cursor hidden")
 		}
 	})
+	t.Run("ctrl+c during a slow save cancels the save, writes nothing, and the menus go on", func(t *testing.T) {
+		t.Parallel()
+		term, dbPath := ptyStartOn(t)
+		ptyLogIn(t, term, "sales1@epicevents.test")
+		ptyChoose(t, term, "Customers")
+		term.WaitFor(t, "? Customers", screenWait)
+		ptyChoose(t, term, "New customer")
+		ptyAnswer(t, term, "✗ Full name:", "Ada Lovelace")
+		ptyAnswer(t, term, "✗ Email:", "ada@example.com")
+		ptyAnswer(t, term, "✗ Phone:", "+44 20 7946 0000")
+		term.WaitFor(t, "✔ Company (may be empty):", screenWait)
+
+		// Another program holds the database's write lock: the save waits.
+		unlock := holdWriteLock(t, dbPath)
+		db := openSQLite(t, dbPath) // to look (the locking one's only connection is taken)
+		before := tableRows(t, db)
+		term.Type("Analytical Engines")
+		term.Press(ptytest.Enter)
+		// Answered: no prompt is open, the terminal is not raw, and Ctrl+C is
+		// a SIGINT.
+		term.WaitForGone(t, "✔ Company", screenWait)
+		term.Press(ptytest.CtrlC)
+		term.WaitFor(t, "✗ Cancelled: nothing more was done.", screenWait)
+		term.WaitFor(t, "? Customers", screenWait)
+		unlock()
+
+		after := tableRows(t, db)
+		for _, table := range []string{"customers", "audit_log"} {
+			if after[table] != before[table] {
+				t.Errorf("%s: %d rows before the cancelled save, %d after", table, before[table], after[table])
+			}
+		}
+		if screen := term.Screen(); strings.Contains(screen, "interrupted") || strings.Contains(screen, "^C") {
+			t.Errorf("the program was interrupted, or left the echoed ^C:\n%s", screen)
+		}
+		// The menus go on; Ctrl+C at a prompt goes back, and at the main menu quits.
+		ptyBack(t, term, "? Main menu")
+		term.Press(ptytest.CtrlC)
+		if code := term.Wait(t, screenWait); code != 0 {
+			t.Fatalf("exit code %d, want 0\n%s", code, term.Screen())
+		}
+		if !term.CursorVisible() {
+			t.Error("the program left the cursor hidden")
+		}
+	})
 	t.Run("without a terminal the menus refuse at once with exit 2", func(t *testing.T) {
 		t.Parallel()
 		bin, db := ptyBinary(t)
@@ -385,5 +440,120 @@ func TestMenusInAPseudoTerminal(t *testing.T) {
 		if stdout.Len() != 0 {
 			t.Errorf("stdout: %s", stdout.String())
 		}
+	})
+}
+
+var errRollback = errors.New("rolled back on purpose")
+
+func openSQLite(t *testing.T, path string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Config{Driver: store.DriverSQLite, SQLitePath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// holdWriteLock opens the SQLite database at path as another program would,
+// and holds its write lock until unlock is called.
+func holdWriteLock(t *testing.T, path string) (unlock func()) {
+	t.Helper()
+	ctx := context.Background()
+	db := openSQLite(t, path)
+	locked, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- db.Tx(ctx, func(r *store.Repos) error {
+			if _, err := r.PutSettingIfAbsent(ctx, "test.write_lock", "held"); err != nil {
+				return err
+			}
+			close(locked)
+			<-release
+			return errRollback
+		})
+	}()
+	select {
+	case <-locked:
+	case err := <-done:
+		t.Fatalf("take the write lock: %v", err)
+	}
+	var once sync.Once
+	unlock = func() {
+		once.Do(func() {
+			close(release)
+			if err := <-done; !errors.Is(err, errRollback) {
+				t.Errorf("the lock's transaction: %v", err)
+			}
+		})
+	}
+	t.Cleanup(unlock)
+	return unlock
+}
+
+func tableRows(t *testing.T, db *store.DB) map[string]int64 {
+	t.Helper()
+	counts, err := db.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for _, c := range counts {
+		out[c.Table] = c.Rows
+	}
+	return out
+}
+
+// SignalContext is how main hands Ctrl+C and SIGTERM to the program. The
+// signals are sent to this very process, one at a time, while it listens.
+func TestSignalContext(t *testing.T) {
+	raise := func(t *testing.T, sig syscall.Signal) {
+		t.Helper()
+		if err := syscall.Kill(os.Getpid(), sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancelled := func(t *testing.T, ctx context.Context) {
+		t.Helper()
+		select {
+		case <-ctx.Done():
+		case <-time.After(screenWait):
+			t.Fatal("the context was not cancelled")
+		}
+	}
+	t.Run("SIGINT stops a command", func(t *testing.T) {
+		ctx, stop := SignalContext(context.Background())
+		defer stop()
+		raise(t, syscall.SIGINT)
+		cancelled(t, ctx)
+	})
+	t.Run("while the menus hold SIGINT it reaches them only; SIGTERM still stops", func(t *testing.T) {
+		ctx, stop := SignalContext(context.Background())
+		defer stop()
+		in, ok := ctx.Value(interruptsKey{}).(*interrupts)
+		if !ok {
+			t.Fatal("the context carries nothing the menus can take SIGINT from")
+		}
+		got := make(chan struct{}, 1)
+		release := in.divert(func() { got <- struct{}{} })
+		defer release()
+		raise(t, syscall.SIGINT)
+		select {
+		case <-got:
+		case <-time.After(screenWait):
+			t.Fatal("the menus did not get the SIGINT")
+		}
+		if ctx.Err() != nil {
+			t.Fatal("a SIGINT the menus held stopped the program")
+		}
+		raise(t, syscall.SIGTERM)
+		cancelled(t, ctx)
+	})
+	t.Run("once the menus let go, SIGINT stops again", func(t *testing.T) {
+		ctx, stop := SignalContext(context.Background())
+		defer stop()
+		in := ctx.Value(interruptsKey{}).(*interrupts)
+		in.divert(func() { t.Error("a released handler got the SIGINT") })()
+		raise(t, syscall.SIGINT)
+		cancelled(t, ctx)
 	})
 }

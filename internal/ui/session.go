@@ -288,8 +288,14 @@ func (s *session) outcome(ctx context.Context, err error) error {
 }
 
 // sayCancelled reports an action cancelled by Ctrl+C. What it had saved
-// before stays saved; the step under way was rolled back.
-func (s *session) sayCancelled() { s.say("✗ Cancelled: nothing more was done.") }
+// before stays saved; the step under way was rolled back. On a terminal the
+// line starts over the "^C" the terminal echoed.
+func (s *session) sayCancelled() {
+	if s.d.TTY {
+		fmt.Fprint(s.Out, "\r")
+	}
+	s.say("✗ Cancelled: nothing more was done.")
+}
 
 func (s *session) sayError(err error) {
 	msg := domain.ErrorMessage(err)
