@@ -15,7 +15,10 @@
 // are tested with the scripted fake in ui/uitest, and only end-to-end tests
 // need a real pseudo-terminal (internal/ptytest). Control flow at a prompt is
 // two sentinel errors: ErrBack (Ctrl+C: go back one menu) and ErrQuit
-// (Ctrl+D or the end of input: leave the program).
+// (Ctrl+D or the end of input: leave the program). Ctrl+C pressed while no
+// prompt is open is a SIGINT, which the app hands to Run (Config.OnInterrupt):
+// it cancels the action under way, which runs on a context of its own, and
+// the menu goes on (interrupt.go).
 //
 // The terminal implementation is built on promptui (its list, cursor, screen
 // buffer and styles) and readline, which stay inside this package. It runs
@@ -23,8 +26,9 @@
 // readline's goroutine (see promptui_run.go), and it takes care of the traps
 // the library leaves: no terminal bell, a Yes/No Select instead of IsConfirm,
 // no empty Select, every line cut to the terminal's width, the cursor shown
-// again however a prompt ends, and a panicking validator reported rather than
-// crashing with the terminal raw.
+// again however a prompt ends, a panicking validator reported rather than
+// crashing with the terminal raw, and one reader of the terminal for every
+// prompt, so that keys typed ahead of a question reach it (keyboard.go).
 //
 // The ui reads nothing from the environment and keeps no global state: what it
 // knows about the terminal (size, colour, time zone) is a Display given to it.

@@ -112,3 +112,21 @@ func (w *world) rows() map[string]int64 {
 	}
 	return out
 }
+
+func TestCtrlCWhileLoggingIn(t *testing.T) {
+	w := newWorld(t)
+	p := &hooked{Prompter: u.New(t, script(
+		login("sales1@epicevents.test"),
+		// The try was cancelled, and is not counted: the login is asked again.
+		u.KeepDefault("Email", "sales1@epicevents.test"),
+		u.Password("Password", demoPassword),
+		u.Back("Main menu"))...),
+		label: "Password", fn: func() { w.inTx = func() { w.interrupt() } }}
+	if err := w.run(p); err != nil {
+		t.Fatalf("the menus ended with %v\n%s", err, p.Prompter.(*u.ScriptedPrompter).Transcript())
+	}
+	w.mustSay("✗ Cancelled: nothing more was done.", "Logged in as Léa Fontaine")
+	if u := w.user("sales1@epicevents.test"); u.FailedLogins != 0 {
+		t.Errorf("the cancelled login counted as a failure: %d", u.FailedLogins)
+	}
+}
