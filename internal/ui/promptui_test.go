@@ -55,12 +55,12 @@ var fruits = []string{"Apple", "Banana", "Cherry"}
 func TestTerminalKeysTypedAhead(t *testing.T) {
 	// Every answer is there before the first question: each prompt must
 	// take its own keys and leave the rest to the next.
-	p, _ := keys(down, enter, "Ada", enter, "Lovelace", enter, down, enter, ctrlC)
+	p, _ := keys(down, enter, "Ada", enter, "Noël", enter, down, enter, ctrlC)
 	fruit, err := p.Select("Fruit", fruits)
 	if err != nil || fruit != 1 {
 		t.Fatalf("Select = %d, %v; want 1", fruit, err)
 	}
-	for _, want := range []string{"Ada", "Lovelace"} {
+	for _, want := range []string{"Ada", "Noël"} {
 		if got, err := p.Input("Name", "", nil); err != nil || got != want {
 			t.Fatalf("Input = %q, %v; want %q", got, err, want)
 		}
