@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -60,6 +61,10 @@ func (b base) read(ctx context.Context, actor Actor, fn func(Repos) error) error
 }
 
 func (b base) reportInternal(ctx context.Context, actor Actor, err error) {
+	// A cancelled action (Ctrl+C in the menus, a signal) is the user's choice, not a bug.
+	if errors.Is(err, context.Canceled) {
+		return
+	}
 	if err != nil && domain.ErrorCode(err) == domain.CodeInternal {
 		b.report.Error(ctx, err, actor.user())
 	}
