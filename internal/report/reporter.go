@@ -81,14 +81,23 @@ func buildRelease() string {
 // Enabled reports whether anything is sent.
 func (r *Reporter) Enabled() bool { return r != nil && r.hub != nil }
 
-// Error reports an unexpected error with its stack, the actor's id and role.
-func (r *Reporter) Error(ctx context.Context, err error, actor *domain.Collaborator) {
+// Error reports an unexpected error with its stack, the actor's id and role, and
+// returns the Sentry event's id for the user's apology ("" when nothing was sent).
+func (r *Reporter) Error(ctx context.Context, err error, actor *domain.Collaborator) string {
 	if !r.Enabled() || err == nil {
-		return
+		return ""
 	}
 	hub := r.scoped(actor)
 	event := hub.Client().EventFromException(err, sentry.LevelError)
-	hub.CaptureEventWithHint(event, &sentry.EventHint{Context: ctx, OriginalException: err})
+	return eventID(hub.CaptureEventWithHint(event, &sentry.EventHint{Context: ctx, OriginalException: err}))
+}
+
+// eventID is the id of a captured event, or "" when the client dropped it.
+func eventID(id *sentry.EventID) string {
+	if id == nil {
+		return ""
+	}
+	return string(*id)
 }
 
 // Event reports a business event, such as "user.create" or "login.failed", as an
@@ -113,9 +122,10 @@ func (r *Reporter) Event(ctx context.Context, name string, actor *domain.Collabo
 
 // Panic reports a recovered panic as a fatal, unhandled exception with the stack
 // of the goroutine that calls it: call it from the deferred function that recovered.
-func (r *Reporter) Panic(recovered any, actor *domain.Collaborator) {
+// It returns the Sentry event's id ("" when nothing was sent).
+func (r *Reporter) Panic(recovered any, actor *domain.Collaborator) string {
 	if !r.Enabled() || recovered == nil {
-		return
+		return ""
 	}
 	err, ok := recovered.(error)
 	if !ok {
@@ -127,7 +137,7 @@ func (r *Reporter) Panic(recovered any, actor *domain.Collaborator) {
 		handled := false
 		event.Exception[n-1].Mechanism = &sentry.Mechanism{Type: "panic", Handled: &handled}
 	}
-	hub.CaptureEventWithHint(event, &sentry.EventHint{RecoveredException: recovered})
+	return eventID(hub.CaptureEventWithHint(event, &sentry.EventHint{RecoveredException: recovered}))
 }
 
 // Flush waits up to timeout for queued events to be sent, and reports whether all

@@ -114,8 +114,7 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 	}
 	if err := verifyPassword(s.hasher, password, u.PasswordHash); err != nil {
 		if !errors.Is(err, errWrongPassword) {
-			s.reportInternal(ctx, Actor{}, err)
-			return "", Actor{}, fmt.Errorf("login: %w", err)
+			return "", Actor{}, fmt.Errorf("login: %w", s.reportInternal(ctx, Actor{}, err))
 		}
 		return "", Actor{}, s.failed(ctx, u.ID, now)
 	}
@@ -131,8 +130,7 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 	}
 	token, claims, err := s.tokens.Issue(u.ID, u.Role, sid, now)
 	if err != nil {
-		s.reportInternal(ctx, Actor{}, err)
-		return "", Actor{}, fmt.Errorf("login: %w", err)
+		return "", Actor{}, fmt.Errorf("login: %w", s.reportInternal(ctx, Actor{}, err))
 	}
 	var actor Actor
 	err = s.tx(ctx, Actor{}, func(r Repos) error {
@@ -350,8 +348,7 @@ func (s *Auth) ChangePassword(ctx context.Context, actor Actor, current, next st
 		if errors.Is(err, errWrongPassword) {
 			return domain.Invalid("current_password", "is not your current password")
 		}
-		s.reportInternal(ctx, actor, err)
-		return fmt.Errorf("change password: %w", err)
+		return fmt.Errorf("change password: %w", s.reportInternal(ctx, actor, err))
 	}
 	if err := checkNewPassword("new_password", next, u.Email); err != nil {
 		return err
@@ -361,8 +358,7 @@ func (s *Auth) ChangePassword(ctx context.Context, actor Actor, current, next st
 	}
 	hash, err := s.hasher.Hash(next)
 	if err != nil {
-		s.reportInternal(ctx, actor, err)
-		return fmt.Errorf("change password: %w", err)
+		return fmt.Errorf("change password: %w", s.reportInternal(ctx, actor, err))
 	}
 	return s.tx(ctx, actor, func(r Repos) error {
 		cur, err := r.GetUser(ctx, actor.ID)

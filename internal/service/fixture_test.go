@@ -12,6 +12,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -393,10 +394,12 @@ type recorded struct {
 	Data    map[string]string
 }
 
-func (r *recorder) Error(_ context.Context, err error, _ *domain.Collaborator) {
+// Error gives each report a reference as Sentry would: "ref-1", "ref-2"...
+func (r *recorder) Error(_ context.Context, err error, _ *domain.Collaborator) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errors = append(r.errors, err)
+	return "ref-" + strconv.Itoa(len(r.errors))
 }
 
 func (r *recorder) Event(_ context.Context, name string, actor *domain.Collaborator, data map[string]string) {

@@ -48,26 +48,30 @@ func authorize(actor Actor, p domain.Permission, s domain.Subject, what string) 
 
 // tx runs fn in one transaction and reports an unexpected failure (one with no code).
 func (b base) tx(ctx context.Context, actor Actor, fn func(Repos) error) error {
-	err := b.store.Tx(ctx, fn)
-	b.reportInternal(ctx, actor, err)
-	return err
+	return b.reportInternal(ctx, actor, b.store.Tx(ctx, fn))
 }
 
 // read runs a read on the pool and reports an unexpected failure.
 func (b base) read(ctx context.Context, actor Actor, fn func(Repos) error) error {
-	err := fn(b.store)
-	b.reportInternal(ctx, actor, err)
-	return err
+	return b.reportInternal(ctx, actor, fn(b.store))
 }
 
-func (b base) reportInternal(ctx context.Context, actor Actor, err error) {
+// reportInternal reports err when it is unexpected (internal), and returns the
+// error to give the caller: err itself, or err carrying the report's reference
+// (a *domain.Reported) for the apology to show.
+func (b base) reportInternal(ctx context.Context, actor Actor, err error) error {
 	// A cancelled action (Ctrl+C in the menus, a signal) is the user's choice, not a bug.
-	if errors.Is(err, context.Canceled) {
-		return
+	if err == nil || errors.Is(err, context.Canceled) || domain.ErrorCode(err) != domain.CodeInternal {
+		return err
 	}
-	if err != nil && domain.ErrorCode(err) == domain.CodeInternal {
-		b.report.Error(ctx, err, actor.user())
+	// Reported once: an error already reported (by an inner call) keeps its reference.
+	if domain.ReferenceOf(err) != "" {
+		return err
 	}
+	if ref := b.report.Error(ctx, err, actor.user()); ref != "" {
+		return &domain.Reported{Err: err, Ref: ref}
+	}
+	return err
 }
 
 // audit writes one audit row inside the transaction of the change it records.

@@ -75,8 +75,7 @@ func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Col
 	// held open meanwhile would block every other writer on SQLite.
 	hash, err := s.hasher.Hash(in.Password)
 	if err != nil {
-		s.reportInternal(ctx, actor, err)
-		return domain.Collaborator{}, fmt.Errorf("create user: hash password: %w", err)
+		return domain.Collaborator{}, fmt.Errorf("create user: hash password: %w", s.reportInternal(ctx, actor, err))
 	}
 	u.PasswordHash = hash
 	given := u
@@ -346,8 +345,7 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 	}
 	hash, err := s.hasher.Hash(password)
 	if err != nil {
-		s.reportInternal(ctx, actor, err)
-		return fmt.Errorf("reset password of user %d: hash: %w", id, err)
+		return fmt.Errorf("reset password of user %d: hash: %w", id, s.reportInternal(ctx, actor, err))
 	}
 	var reset domain.Collaborator
 	err = s.tx(ctx, actor, func(r Repos) error {
