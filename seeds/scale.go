@@ -202,7 +202,13 @@ func (g *generator) load(ctx context.Context, s ScaleStore, began time.Time) err
 
 // writeStaff makes the sales, support and management collaborators.
 func (g *generator) writeStaff(ctx context.Context) func(BulkWriter) error {
+	// The store runs this again after a deadlock: each run starts from the state
+	// the generator had before the first, so the pick lists hold only committed ids.
+	users := g.next.Users
+	managers, sales, support := len(g.managers), len(g.sales), len(g.support)
 	return func(w BulkWriter) error {
+		g.next.Users = users
+		g.managers, g.sales, g.support = g.managers[:managers], g.sales[:sales], g.support[:support]
 		first, err := w.NextEmployeeNumber(ctx)
 		if err != nil {
 			return err

@@ -14,6 +14,8 @@ import (
 // benchmarks) attach a counter to a context and read what a call cost: how
 // many statements, which SQL with which arguments, and whether each ran inside
 // a transaction. A context without a counter costs one context lookup.
+// Only tests and benchmarks attach one: the arguments it keeps are whatever the
+// statements carried, password hashes included, so no program path may.
 
 // Statement is one statement as the store ran it.
 type Statement struct {
