@@ -82,10 +82,35 @@ func message(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "interrupted; nothing more was done"
 	case errors.As(err, &settings) && domain.ErrorMessage(settings.err) == "":
-		return apology
+		return apologyFor(domain.ReferenceOf(err))
 	}
 	if msg := domain.ErrorMessage(err); msg != "" && domain.ErrorCode(err) != domain.CodeInternal {
 		return msg
+	}
+	return apologyFor(domain.ReferenceOf(err))
+}
+
+// apologyFor is the apology naming the reference of the bug's Sentry event, so
+// that what the user tells the developers leads them to it; ref "" when none was sent.
+func apologyFor(ref string) string {
+	if ref == "" {
+		return apology
+	}
+	return apology + " (reference " + ref + ")"
+}
+
+// reportedPanic is a panic the menus recovered and reported, raised again for
+// run's recovery to apologise with the report's reference.
+type reportedPanic struct {
+	value any
+	ref   string
+}
+
+// panicApology is what run prints of a recovered panic: never its value, which
+// may hold anything, a secret included; the reference when it was reported.
+func panicApology(recovered any) string {
+	if p, ok := recovered.(*reportedPanic); ok {
+		return apologyFor(p.ref)
 	}
 	return apology
 }

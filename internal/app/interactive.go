@@ -56,11 +56,10 @@ func (r *root) menus(ctx context.Context, w *world, notice string) (err error) {
 	defer term.restore()
 	defer func() {
 		// The terminal first, so the apology is readable; then Sentry; then
-		// run's recovery prints the apology and exits 1.
+		// run's recovery prints the apology, with the event's reference, and exits 1.
 		if rec := recover(); rec != nil {
 			term.restore()
-			w.reporter.Panic(rec, nil)
-			panic(rec)
+			panic(&reportedPanic{value: rec, ref: w.reporter.Panic(rec, nil)})
 		}
 	}()
 	var onInterrupt func(func()) func()

@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, d deps) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			// The value may hold anything, a secret included: the user sees the apology only.
-			fmt.Fprintln(d.stderr, "epicevents: "+apology)
+			fmt.Fprintln(d.stderr, "epicevents: "+panicApology(r))
 			code = ExitError
 		}
 	}()

@@ -300,6 +300,11 @@ func (s *session) sayCancelled() {
 func (s *session) sayError(err error) {
 	msg := domain.ErrorMessage(err)
 	if msg == "" || domain.ErrorCode(err) == domain.CodeInternal {
+		// The reference names the Sentry event, for the user to quote to the developers.
+		if ref := domain.ReferenceOf(err); ref != "" {
+			s.say("✗ %s (reference %s).", strings.TrimSuffix(apology, "."), ref)
+			return
+		}
 		s.say("✗ %s", apology)
 		return
 	}
