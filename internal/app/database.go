@@ -31,8 +31,15 @@ func (r *root) settings() (config.Config, error) {
 
 // open connects to the configured database. It does not migrate.
 func (r *root) open(ctx context.Context, cfg config.Config) (*store.DB, error) {
+	return r.openLogged(ctx, cfg, nil)
+}
+
+// openLogged is open with the MySQL driver's own log lines sent to driverLog
+// (the reporter's breadcrumbs, so they travel with the next error reported).
+func (r *root) openLogged(ctx context.Context, cfg config.Config, driverLog func(string)) (*store.DB, error) {
 	sc := storeConfig(cfg)
 	sc.Now = func() time.Time { return r.now().UTC() }
+	sc.DriverLog = driverLog
 	db, err := store.Open(ctx, sc)
 	if err != nil {
 		return nil, &settingsError{err}

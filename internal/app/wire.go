@@ -49,7 +49,7 @@ func (r *root) openWorld(ctx context.Context) (*world, error) {
 	if err != nil {
 		return nil, &settingsError{err}
 	}
-	db, err := r.open(ctx, cfg)
+	db, err := r.openLogged(ctx, cfg, func(line string) { rep.Breadcrumb("mysql.driver", line) })
 	if err != nil {
 		return nil, err
 	}

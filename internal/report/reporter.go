@@ -120,6 +120,15 @@ func (r *Reporter) Event(ctx context.Context, name string, actor *domain.Collabo
 	hub.CaptureEventWithHint(event, &sentry.EventHint{Context: ctx})
 }
 
+// Breadcrumb keeps a line of context (e.g. what the MySQL driver logged about a
+// lost connection) that goes with the next error reported, scrubbed like the rest.
+func (r *Reporter) Breadcrumb(category, message string) {
+	if !r.Enabled() || message == "" {
+		return
+	}
+	r.hub.AddBreadcrumb(&sentry.Breadcrumb{Category: category, Message: message, Level: sentry.LevelWarning}, nil)
+}
+
 // Panic reports a recovered panic as a fatal, unhandled exception with the stack
 // of the goroutine that calls it: call it from the deferred function that recovered.
 // It returns the Sentry event's id ("" when nothing was sent).

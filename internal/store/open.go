@@ -42,6 +42,9 @@ type Config struct {
 	Database string // (DB_NAME)
 	// Now is the clock that stamps created_at and updated_at; nil means time.Now().UTC().
 	Now func() time.Time
+	// DriverLog receives what the MySQL driver would print to stderr on its own
+	// (lost connections, mostly); nil drops it. stderr belongs to the terminal UI.
+	DriverLog func(line string)
 }
 
 // DB is an open database: the repositories on the connection pool, plus
@@ -177,8 +180,9 @@ func openMySQL(ctx context.Context, cfg Config, gcfg *gorm.Config) (*DB, error) 
 		mc.Timeout = 2 * time.Second
 	}
 	// The driver logs lost connections to stderr on its own; the error returned
-	// to us already says it, and stderr belongs to the terminal UI.
-	mc.Logger = &mysql.NopLogger{}
+	// to us already says it, and stderr belongs to the terminal UI: its lines go
+	// to DriverLog instead.
+	mc.Logger = driverLogger(cfg.DriverLog)
 	srv, err := newServers(mc, addrs)
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeInvalid, "invalid MySQL settings (DB_HOST, DB_PORT, DB_USER, DB_NAME)")
@@ -299,3 +303,15 @@ func (db *DB) Describe() string {
 
 // Driver returns DriverSQLite or DriverMySQL.
 func (db *DB) Driver() string { return db.driver }
+
+// driverLogger routes the MySQL driver's log lines to fn, or nowhere.
+func driverLogger(fn func(string)) mysql.Logger {
+	if fn == nil {
+		return &mysql.NopLogger{}
+	}
+	return driverLog(fn)
+}
+
+type driverLog func(string)
+
+func (f driverLog) Print(v ...any) { f(strings.TrimSpace(fmt.Sprint(v...))) }
