@@ -17,7 +17,7 @@ func (r *root) dbCommand() *cobra.Command {
 		Short: "Migrate, reset or seed the database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return &usageError{err: fmt.Errorf("db needs a command: migrate, reset or seed"), showHelp: true}
+			return &usageError{err: fmt.Errorf("db needs a command: migrate, reset, seed or first-manager"), showHelp: true}
 		},
 	}
 	db.AddCommand(&cobra.Command{
@@ -65,6 +65,7 @@ It shows its progress; Ctrl+C stops it and keeps the batches already written.`,
 	}
 	seed.Flags().IntVar(&scale, "scale", 0, "add a generated company of `N` customers instead of the demo data")
 	db.AddCommand(seed)
+	db.AddCommand(r.firstManagerCommand())
 	return db
 }
 

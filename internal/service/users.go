@@ -53,6 +53,30 @@ func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Col
 	if err := s.authorizeManage(actor, "create collaborators"); err != nil {
 		return domain.Collaborator{}, err
 	}
+	return s.create(ctx, actor, in, nil)
+}
+
+// CreateFirstManager creates the first collaborator of a new company's database,
+// a manager, with no one logged in: it is refused as soon as any collaborator
+// exists (checked in the same transaction), so it can make no one else. It is how
+// a production database, where no demo data is seeded, gets its first login.
+func (s *Users) CreateFirstManager(ctx context.Context, in NewUser) (domain.Collaborator, error) {
+	in.Role = domain.RoleManagement
+	return s.create(ctx, Actor{}, in, func(r Repos) error {
+		existing, err := r.ListUsers(ctx, domain.UserFilter{IncludeInactive: true, Page: domain.Page{Limit: 1}})
+		if err != nil {
+			return fmt.Errorf("create first manager: %w", err)
+		}
+		if len(existing.Items) > 0 {
+			return domain.Errorf(domain.CodeConflict, "the database already has collaborators: a manager logs in and creates the others")
+		}
+		return nil
+	})
+}
+
+// create validates, hashes and stores a new collaborator; guard, when given,
+// runs first in the same transaction and may refuse.
+func (s *Users) create(ctx context.Context, actor Actor, in NewUser, guard func(Repos) error) (domain.Collaborator, error) {
 	u := domain.Collaborator{
 		EmployeeNumber: strings.TrimSpace(in.EmployeeNumber),
 		FullName:       strings.TrimSpace(in.FullName),
@@ -84,6 +108,11 @@ func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Col
 	// employee number; the unique key refuses the second, which tries the next one.
 	for attempt := 1; ; attempt++ {
 		err = s.tx(ctx, actor, func(r Repos) error {
+			if guard != nil {
+				if err := guard(r); err != nil {
+					return err
+				}
+			}
 			// A fresh copy each run: a run the server rolled back must not leave its
 			// employee number or timestamps to the next (see store.DB.Tx).
 			u := given
