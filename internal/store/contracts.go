@@ -174,11 +174,18 @@ func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (dom
 		// customers (ix_customers_sales_name), then each one's contracts, sorting
 		// only those; walking every contract by date would scan the table.
 		query = contractSelect
-	} else if f.Status != "" && f.CustomerID == 0 && r.mysql() {
-		// Continued from a cursor, MariaDB reads a status by ref (every row of
-		// it, newest first, until the cursor: 180 ms at page 5 000 of 100 000
-		// customers) rather than by range from the cursor, unless told.
-		query = strings.Replace(query, "FROM contracts k", "FROM contracts k FORCE INDEX (ix_contracts_status_created)", 1)
+	} else if f.CustomerID == 0 && r.mysql() {
+		// MariaDB strays from the index that gives the order unless told:
+		// continued from a cursor it reads a status by ref (every row of it,
+		// newest first, up to the cursor: 180 ms at page 5 000 of 100 000
+		// customers) rather than by range from the cursor, and for a page of
+		// 500 unpaid contracts it sorts every unpaid one (1 s) instead of
+		// walking the dates.
+		index := "ix_contracts_created"
+		if f.Status != "" {
+			index = "ix_contracts_status_created"
+		}
+		query = strings.Replace(query, "FROM contracts k", "FROM contracts k FORCE INDEX ("+index+")", 1)
 	}
 	rows, err = scanRows[contractView](r.q(ctx).Raw(query+w.sql()+" ORDER BY k.created_at DESC, k.id DESC LIMIT ?", append(w.args, size+1)...))
 	if err != nil {
