@@ -38,7 +38,7 @@ func (r *root) seedScale(ctx context.Context, n int) error {
 	r.printf("Seeding %d customers (about %d contracts, %d events), %d sales, %d support and %d managers into %s.\n",
 		n, 5*n, 10*n, sales, support, managers, db.Describe())
 	p := newProgress(r.stdout, outputIsTerminal(r.stdout))
-	res, err := seeds.Scale(ctx, scaleStore{db}, seeds.ScaleOptions{Customers: n, Now: r.now(), Progress: p.update})
+	res, err := seeds.Scale(ctx, scaleStore{db: db, n: n}, seeds.ScaleOptions{Customers: n, Now: r.now(), Progress: p.update})
 	p.end()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -53,8 +53,12 @@ func (r *root) seedScale(ctx context.Context, n int) error {
 	return nil
 }
 
-// scaleStore is the store as the scale generator sees it.
-type scaleStore struct{ db *store.DB }
+// scaleStore is the store as the scale generator sees it; n is the number of
+// customers about to be written.
+type scaleStore struct {
+	db *store.DB
+	n  int
+}
 
 func (s scaleStore) LastIDs(ctx context.Context) (seeds.ScaleIDs, error) {
 	m, err := s.db.MaxIDs(ctx)
@@ -67,8 +71,16 @@ func (s scaleStore) Tx(ctx context.Context, fn func(seeds.BulkWriter) error) err
 
 // Prepare defers the index builds of the tables loaded (SQLite only: see
 // store.DeferIndexes) and, once the load is over, builds them and refreshes
-// the optimiser's statistics.
+// the optimiser's statistics. A load smaller than what the database already
+// holds keeps the indexes: rebuilding them would cost more than it saves.
 func (s scaleStore) Prepare(ctx context.Context) (func(context.Context) error, error) {
+	held, err := s.db.MaxIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if held.Customers > int64(s.n) {
+		return s.db.Analyze, nil
+	}
 	restore, err := s.db.DeferIndexes(ctx, "customers", "contracts", "payments", "events")
 	return func(ctx context.Context) error { return errors.Join(restore(ctx), s.db.Analyze(ctx)) }, err
 }
