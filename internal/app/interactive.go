@@ -9,7 +9,6 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/epic-events/crm/internal/domain"
 	"github.com/epic-events/crm/internal/ui"
 )
 
@@ -49,8 +48,8 @@ var errNoTerminal = &usageError{err: fmt.Errorf("the menus need a terminal, and 
 // menus runs the interactive menus over w until the user quits. notice is
 // shown above the login prompt.
 func (r *root) menus(ctx context.Context, w *world, notice string) (err error) {
-	if w.cfg.SessionFile == "" {
-		return &settingsError{domain.Invalid("EPIC_SESSION_FILE", "must be set: there is no user config directory to keep the session in")}
+	if err := w.needSessionFile(); err != nil {
+		return err
 	}
 	term := r.terminal()
 	defer term.restore()

@@ -53,8 +53,8 @@ func (r *root) login(ctx context.Context, opts loginOptions) error {
 		return err
 	}
 	defer w.Close()
-	if w.cfg.SessionFile == "" {
-		return &settingsError{domain.Invalid("EPIC_SESSION_FILE", "must be set: there is no user config directory to keep the session in")}
+	if err := w.needSessionFile(); err != nil {
+		return err
 	}
 	email, password := opts.email, ""
 	if opts.passwordStdin {
@@ -113,8 +113,8 @@ func (r *root) logout(ctx context.Context) error {
 		return err
 	}
 	defer w.Close()
-	if w.cfg.SessionFile == "" {
-		return &settingsError{domain.Invalid("EPIC_SESSION_FILE", "must be set: there is no user config directory to keep the session in")}
+	if err := w.needSessionFile(); err != nil {
+		return err
 	}
 	token, err := w.session.Load()
 	switch domain.ErrorCode(err) {

@@ -95,11 +95,20 @@ func (w *world) Close() {
 	_ = w.db.Close()
 }
 
+// needSessionFile refuses the commands that keep a session when there is
+// nowhere to keep it (no EPIC_SESSION_FILE and no user config directory).
+func (w *world) needSessionFile() error {
+	if w.cfg.SessionFile == "" {
+		return &settingsError{domain.Invalid("EPIC_SESSION_FILE", "must be set: there is no user config directory to keep the session in")}
+	}
+	return nil
+}
+
 // actor turns the saved session into a verified actor: signature, expiry, the
 // session row and the collaborator's current role and state, read now.
 func (w *world) actor(ctx context.Context) (service.Actor, error) {
-	if w.cfg.SessionFile == "" {
-		return service.Actor{}, &settingsError{domain.Invalid("EPIC_SESSION_FILE", "must be set: there is no user config directory to keep the session in")}
+	if err := w.needSessionFile(); err != nil {
+		return service.Actor{}, err
 	}
 	token, err := w.session.Load()
 	if err != nil {

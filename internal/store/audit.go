@@ -104,16 +104,13 @@ func (r *Repos) ListAudit(ctx context.Context, f domain.AuditFilter) (domain.Lis
 	if err != nil {
 		return domain.List[domain.AuditEntry]{}, translate("list audit", err)
 	}
-	rows, next := trimPage(rows, size)
-	out := domain.List[domain.AuditEntry]{Items: make([]domain.AuditEntry, len(rows))}
+	entries := make([]domain.AuditEntry, len(rows))
 	for i, row := range rows {
-		if out.Items[i], err = row.domain(); err != nil {
+		if entries[i], err = row.domain(); err != nil {
 			return domain.List[domain.AuditEntry]{}, fmt.Errorf("list audit: %w", err)
 		}
 	}
-	if next {
-		last := rows[len(rows)-1]
-		out.Next = encodeCursor(cursorKey{List: list, Time: last.At.UTC(), ID: last.ID})
-	}
-	return out, nil
+	return pageOf(entries, size, func(e domain.AuditEntry) domain.AuditEntry { return e }, func(last domain.AuditEntry) cursorKey {
+		return cursorKey{List: list, Time: last.At.UTC(), ID: last.ID}
+	}), nil
 }

@@ -191,14 +191,7 @@ func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (dom
 	if err != nil {
 		return domain.List[domain.Contract]{}, translate("list contracts", err)
 	}
-	rows, next := trimPage(rows, size)
-	out := domain.List[domain.Contract]{Items: make([]domain.Contract, len(rows))}
-	for i, row := range rows {
-		out.Items[i] = row.domain()
-	}
-	if next {
-		last := rows[len(rows)-1]
-		out.Next = encodeCursor(cursorKey{List: list, Time: last.Row.CreatedAt.UTC(), ID: last.Row.ID})
-	}
-	return out, nil
+	return pageOf(rows, size, contractView.domain, func(last contractView) cursorKey {
+		return cursorKey{List: list, Time: last.Row.CreatedAt.UTC(), ID: last.Row.ID}
+	}), nil
 }

@@ -151,14 +151,7 @@ func (r *Repos) ListCustomers(ctx context.Context, f domain.CustomerFilter) (dom
 	if err != nil {
 		return domain.List[domain.Customer]{}, translate("list customers", err)
 	}
-	rows, next := trimPage(rows, size)
-	out := domain.List[domain.Customer]{Items: make([]domain.Customer, len(rows))}
-	for i, row := range rows {
-		out.Items[i] = row.domain()
-	}
-	if next {
-		last := rows[len(rows)-1]
-		out.Next = encodeCursor(cursorKey{List: list, Text: last.Row.FullName, ID: last.Row.ID})
-	}
-	return out, nil
+	return pageOf(rows, size, customerView.domain, func(last customerView) cursorKey {
+		return cursorKey{List: list, Text: last.Row.FullName, ID: last.Row.ID}
+	}), nil
 }

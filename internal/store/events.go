@@ -202,16 +202,9 @@ func (r *Repos) ListEvents(ctx context.Context, f domain.EventFilter) (domain.Li
 	if err != nil {
 		return domain.List[domain.Event]{}, translate("list events", err)
 	}
-	rows, next := trimPage(rows, size)
-	out := domain.List[domain.Event]{Items: make([]domain.Event, len(rows))}
-	for i, row := range rows {
-		out.Items[i] = row.domain()
-	}
-	if next {
-		last := rows[len(rows)-1]
-		out.Next = encodeCursor(cursorKey{List: list, Time: last.Row.StartAt.UTC(), ID: last.Row.ID})
-	}
-	return out, nil
+	return pageOf(rows, size, eventView.domain, func(last eventView) cursorKey {
+		return cursorKey{List: list, Time: last.Row.StartAt.UTC(), ID: last.Row.ID}
+	}), nil
 }
 
 // OverlappingEvents lists the events of a support collaborator whose period

@@ -161,11 +161,20 @@ func (r *Repos) deleteRow(ctx context.Context, op, table, entity string, id doma
 	return nil
 }
 
-// trimPage cuts the extra row a list fetches (size+1) to learn, without a
-// COUNT, whether a next page exists.
-func trimPage[T any](rows []T, size int) ([]T, bool) {
-	if len(rows) > size {
-		return rows[:size], true
+// pageOf makes one page of a list from its rows, fetched one beyond size: the
+// extra row says, without a COUNT, that a next page exists, and the next page
+// continues after the key of the last row kept.
+func pageOf[R, T any](rows []R, size int, item func(R) T, key func(R) cursorKey) domain.List[T] {
+	next := len(rows) > size
+	if next {
+		rows = rows[:size]
 	}
-	return rows, false
+	out := domain.List[T]{Items: make([]T, len(rows))}
+	for i, row := range rows {
+		out.Items[i] = item(row)
+	}
+	if next {
+		out.Next = encodeCursor(key(rows[len(rows)-1]))
+	}
+	return out
 }

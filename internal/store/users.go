@@ -208,16 +208,9 @@ func (r *Repos) ListUsers(ctx context.Context, f domain.UserFilter) (domain.List
 	if err != nil {
 		return domain.List[domain.Collaborator]{}, translate("list users", err)
 	}
-	rows, next := trimPage(rows, size)
-	out := domain.List[domain.Collaborator]{Items: make([]domain.Collaborator, len(rows))}
-	for i, row := range rows {
-		out.Items[i] = row.domain()
-	}
-	if next {
-		last := rows[len(rows)-1]
-		out.Next = encodeCursor(cursorKey{List: list, Text: last.FullName, ID: last.ID})
-	}
-	return out, nil
+	return pageOf(rows, size, userRow.domain, func(last userRow) cursorKey {
+		return cursorKey{List: list, Text: last.FullName, ID: last.ID}
+	}), nil
 }
 
 // UserHoldings lists what keeps a collaborator from being deleted.
