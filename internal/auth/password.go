@@ -133,7 +133,8 @@ func (h *Hasher) VerifyDummy(password string) {
 }
 
 // NeedsRehash reports whether encoded was made with other parameters than the
-// Hasher's, so that a successful login can store a hash at today's cost.
+// Hasher's: what a login would check to store a hash at today's cost (it does not
+// yet; see the README's "What does not work yet").
 func (h *Hasher) NeedsRehash(encoded string) bool {
 	p, err := decodeParams(encoded)
 	return err != nil || p != h.params

@@ -16,16 +16,6 @@ import (
 // maxSessionFileSize bounds what Load reads: a token is a few hundred bytes.
 const maxSessionFileSize = 16 * 1024
 
-// DefaultSessionPath is where the session token is kept when EPIC_SESSION_FILE is
-// not set: epicevents/session under the user's configuration directory.
-func DefaultSessionPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("default session path: %w", err)
-	}
-	return filepath.Join(dir, "epicevents", "session"), nil
-}
-
 // SessionFile keeps the token of the current login between commands. It holds a
 // bearer credential, so it is written readable by its owner only, and refused
 // when anyone else could read or change it.

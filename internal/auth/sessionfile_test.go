@@ -24,17 +24,6 @@ func wantUnauthenticated(t *testing.T, err error, contains string) {
 	}
 }
 
-func TestDefaultSessionPath(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("XDG_CONFIG_HOME decides the config dir on Linux only")
-	}
-	t.Setenv("XDG_CONFIG_HOME", "/home/ann/.config")
-	got, err := DefaultSessionPath()
-	if err != nil || got != "/home/ann/.config/epicevents/session" {
-		t.Fatalf("DefaultSessionPath = %q, %v", got, err)
-	}
-}
-
 func TestSessionFileSave(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix modes on Windows")
