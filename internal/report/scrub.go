@@ -3,6 +3,7 @@ package report
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/getsentry/sentry-go"
 )
@@ -149,65 +150,77 @@ func scrubValue(v any) any {
 	}
 }
 
-// The patterns redact applies, in order: the specific ones first, so that an
-// email inside a duplicate-key error or a DSN is replaced as a whole.
-var (
-	// MySQL/MariaDB: Duplicate entry 'ann@example.com' for key 'users.email'.
-	duplicateEntryRe = regexp.MustCompile(`(?i)(duplicate entry\s*)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")`)
-	// PostgreSQL-style detail: Key (email)=(ann@example.com) already exists.
-	keyDetailRe = regexp.MustCompile(`(?i)(key \([^)]*\)=\()[^)]*\)`)
-	argon2Re    = regexp.MustCompile(`\$argon2(?:id|i|d)\$[A-Za-z0-9$=,+/.]*`)
-	bcryptRe    = regexp.MustCompile(`\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}`)
-	// A JWT: its header is base64url JSON, so it starts with "eyJ".
-	jwtRe    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}`)
-	bearerRe = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+`)
+// scrubPatterns are what redact applies, in order: the specific ones first,
+// so that an email inside a duplicate-key error or a DSN is replaced as a
+// whole. They are compiled at the first redaction, not at start-up: most runs
+// report nothing, and compiling them cost every command's start about 1 ms
+// and a thousand allocations (BENCHMARKS.md, start-up).
+var scrubPatterns = sync.OnceValue(func() *patterns {
 	// key=value and "key": "value" where the key names a secret.
-	secretKV       = `(?i)([a-z0-9_.-]*(?:password|passwd|passphrase|secret|token|jwt|hash|authorization|dsn|api[_-]?key|credential)[a-z0-9_.-]*)`
-	secretAssignRe = regexp.MustCompile(secretKV + `(["']?\s*=\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)`)
-	secretQuotedRe = regexp.MustCompile(secretKV + `(["']?\s*:\s*)("[^"]*"|'[^']*')`)
-	secretColonRe  = regexp.MustCompile(secretKV + `(["']?:)([^\s,;&"']+)`)
-	// Credentials in a URL (https://user:pass@host) or a MySQL DSN (user:pass@tcp(host)).
-	urlUserRe  = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://)[^/\s@]+@`)
-	mysqlDSNRe = regexp.MustCompile(`[^\s:/@'"]+:[^\s@'"]*@((?:tcp|unix)\()`)
-	emailRe    = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*`)
-	// Kept out of the phone search: dates and times (2026-11-03 has 8 digits),
-	// MySQL's error numbers with their SQLSTATE ("Error 1062 (23000)"), and
-	// dotted numbers that are IPv4 addresses (checked in notPhoneSpans).
-	notPhoneRe = regexp.MustCompile(`\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|(?i:error) \d+ \([0-9A-Z]{5}\)|\d{1,3}(?:\.\d{1,3})+`)
-	// A phone number starts with +, ( or a digit and ends with a digit.
-	phoneRe = regexp.MustCompile(`[+(]?\d[\d .()-]*\d`)
-	// An amount such as 12500.00 or 1 000 000.00 is not a phone number.
-	amountRe = regexp.MustCompile(`^\d{1,3}(?: \d{3})*\.\d{2}$|^\d+\.\d{2}$`)
-)
+	const secretKV = `(?i)([a-z0-9_.-]*(?:password|passwd|passphrase|secret|token|jwt|hash|authorization|dsn|api[_-]?key|credential)[a-z0-9_.-]*)`
+	return &patterns{
+		// MySQL/MariaDB: Duplicate entry 'ann@example.com' for key 'users.email'.
+		duplicateEntry: regexp.MustCompile(`(?i)(duplicate entry\s*)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")`),
+		// PostgreSQL-style detail: Key (email)=(ann@example.com) already exists.
+		keyDetail: regexp.MustCompile(`(?i)(key \([^)]*\)=\()[^)]*\)`),
+		argon2:    regexp.MustCompile(`\$argon2(?:id|i|d)\$[A-Za-z0-9$=,+/.]*`),
+		bcrypt:    regexp.MustCompile(`\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}`),
+		// A JWT: its header is base64url JSON, so it starts with "eyJ".
+		jwt:          regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}`),
+		bearer:       regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+`),
+		secretAssign: regexp.MustCompile(secretKV + `(["']?\s*=\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)`),
+		secretQuoted: regexp.MustCompile(secretKV + `(["']?\s*:\s*)("[^"]*"|'[^']*')`),
+		secretColon:  regexp.MustCompile(secretKV + `(["']?:)([^\s,;&"']+)`),
+		// Credentials in a URL (https://user:pass@host) or a MySQL DSN (user:pass@tcp(host)).
+		urlUser:  regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://)[^/\s@]+@`),
+		mysqlDSN: regexp.MustCompile(`[^\s:/@'"]+:[^\s@'"]*@((?:tcp|unix)\()`),
+		email:    regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*`),
+		// Kept out of the phone search: dates and times (2026-11-03 has 8 digits),
+		// MySQL's error numbers with their SQLSTATE ("Error 1062 (23000)"), and
+		// dotted numbers that are IPv4 addresses (checked in keepSpan).
+		notPhone: regexp.MustCompile(`\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|(?i:error) \d+ \([0-9A-Z]{5}\)|\d{1,3}(?:\.\d{1,3})+`),
+		// A phone number starts with +, ( or a digit and ends with a digit.
+		phone: regexp.MustCompile(`[+(]?\d[\d .()-]*\d`),
+		// An amount such as 12500.00 or 1 000 000.00 is not a phone number.
+		amount: regexp.MustCompile(`^\d{1,3}(?: \d{3})*\.\d{2}$|^\d+\.\d{2}$`),
+	}
+})
+
+type patterns struct {
+	duplicateEntry, keyDetail, argon2, bcrypt, jwt, bearer     *regexp.Regexp
+	secretAssign, secretQuoted, secretColon, urlUser, mysqlDSN *regexp.Regexp
+	email, notPhone, phone, amount                             *regexp.Regexp
+}
 
 // redact replaces every secret and every piece of personal data it recognises in s.
 func redact(s string) string {
 	if s == "" {
 		return s
 	}
-	s = duplicateEntryRe.ReplaceAllString(s, "${1}'[redacted]'")
-	s = keyDetailRe.ReplaceAllString(s, "${1}[redacted])")
-	s = argon2Re.ReplaceAllString(s, "[hash]")
-	s = bcryptRe.ReplaceAllString(s, "[hash]")
-	s = jwtRe.ReplaceAllString(s, "[token]")
-	s = bearerRe.ReplaceAllString(s, "${1} [token]")
-	s = secretAssignRe.ReplaceAllString(s, "${1}${2}[redacted]")
-	s = secretQuotedRe.ReplaceAllString(s, `${1}${2}"[redacted]"`)
-	s = secretColonRe.ReplaceAllString(s, "${1}${2}[redacted]")
-	s = urlUserRe.ReplaceAllString(s, "${1}[redacted]@")
-	s = mysqlDSNRe.ReplaceAllString(s, "[redacted]@${1}")
+	p := scrubPatterns()
+	s = p.duplicateEntry.ReplaceAllString(s, "${1}'[redacted]'")
+	s = p.keyDetail.ReplaceAllString(s, "${1}[redacted])")
+	s = p.argon2.ReplaceAllString(s, "[hash]")
+	s = p.bcrypt.ReplaceAllString(s, "[hash]")
+	s = p.jwt.ReplaceAllString(s, "[token]")
+	s = p.bearer.ReplaceAllString(s, "${1} [token]")
+	s = p.secretAssign.ReplaceAllString(s, "${1}${2}[redacted]")
+	s = p.secretQuoted.ReplaceAllString(s, `${1}${2}"[redacted]"`)
+	s = p.secretColon.ReplaceAllString(s, "${1}${2}[redacted]")
+	s = p.urlUser.ReplaceAllString(s, "${1}[redacted]@")
+	s = p.mysqlDSN.ReplaceAllString(s, "[redacted]@${1}")
 	s = redactEmails(s)
 	return redactPhones(s)
 }
 
-func redactEmails(s string) string { return emailRe.ReplaceAllString(s, "[email]") }
+func redactEmails(s string) string { return scrubPatterns().email.ReplaceAllString(s, "[email]") }
 
 // redactPhones replaces digit runs that could be phone numbers: 7 digits or more,
 // or 6 (the shortest phone the CRM accepts) when written with + or parentheses.
 func redactPhones(s string) string {
 	var b strings.Builder
 	last := 0
-	for _, span := range notPhoneRe.FindAllStringIndex(s, -1) {
+	for _, span := range scrubPatterns().notPhone.FindAllStringIndex(s, -1) {
 		if !keepSpan(s, span) {
 			continue
 		}
@@ -236,7 +249,8 @@ func keepSpan(s string, span []int) bool {
 }
 
 func redactPhoneRuns(s string) string {
-	return phoneRe.ReplaceAllStringFunc(s, func(run string) string {
+	p := scrubPatterns()
+	return p.phone.ReplaceAllStringFunc(s, func(run string) string {
 		digits := 0
 		for i := 0; i < len(run); i++ {
 			if run[i] >= '0' && run[i] <= '9' {
@@ -245,7 +259,7 @@ func redactPhoneRuns(s string) string {
 		}
 		marked := strings.HasPrefix(run, "+") || strings.ContainsAny(run, "()")
 		if digits >= 7 || (digits >= 6 && marked) {
-			if amountRe.MatchString(run) {
+			if p.amount.MatchString(run) {
 				return run
 			}
 			return "[phone]"
