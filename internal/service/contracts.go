@@ -98,7 +98,7 @@ func (s *Contracts) UpdateTotal(ctx context.Context, actor Actor, id domain.ID, 
 			out = *c
 			return nil
 		}
-		if err := r.UpdateContract(ctx, &next); err != nil {
+		if err := r.UpdateContractFrom(ctx, *c, &next); err != nil {
 			return fmt.Errorf("update contract %d: %w", id, err)
 		}
 		out = next
@@ -154,7 +154,7 @@ func (s *Contracts) RecordPayment(ctx context.Context, actor Actor, id domain.ID
 		}
 		next := *c
 		next.AmountDue = max(c.TotalAmount-paid-amount, 0)
-		if err := r.UpdateContract(ctx, &next); err != nil {
+		if err := r.UpdateContractFrom(ctx, *c, &next); err != nil {
 			return fmt.Errorf("record payment on contract %d: %w", id, err)
 		}
 		var ch changeSet
@@ -190,7 +190,7 @@ func (s *Contracts) Sign(ctx context.Context, actor Actor, id domain.ID) (domain
 		at := s.now().UTC().Truncate(time.Second)
 		next := c
 		next.Status, next.SignedAt = domain.ContractSigned, &at
-		if err := r.UpdateContract(ctx, &next); err != nil {
+		if err := r.UpdateContractFrom(ctx, c, &next); err != nil {
 			return fmt.Errorf("sign contract %d: %w", id, err)
 		}
 		var ch changeSet
@@ -226,7 +226,7 @@ func (s *Contracts) Cancel(ctx context.Context, actor Actor, id domain.ID) (doma
 		}
 		next := *c
 		next.Status = domain.ContractCancelled
-		if err := r.UpdateContract(ctx, &next); err != nil {
+		if err := r.UpdateContractFrom(ctx, *c, &next); err != nil {
 			return fmt.Errorf("cancel contract %d: %w", id, err)
 		}
 		var ch changeSet

@@ -118,7 +118,7 @@ func (s *Customers) Update(ctx context.Context, actor Actor, id domain.ID, versi
 			out = c
 			return nil
 		}
-		if err := r.UpdateCustomer(ctx, &next); err != nil {
+		if err := r.UpdateCustomerFrom(ctx, c, &next); err != nil {
 			return fmt.Errorf("update customer %d: %w", id, err)
 		}
 		out = next
@@ -158,7 +158,7 @@ func (s *Customers) Reassign(ctx context.Context, actor Actor, id, toSalesID dom
 		ch.add("sales_contact", collaboratorRef(c.SalesContactID, c.SalesContactName), collaboratorRef(to.ID, to.FullName))
 		next := c
 		next.SalesContactID, next.SalesContactName = to.ID, to.FullName
-		if err := r.UpdateCustomer(ctx, &next); err != nil {
+		if err := r.UpdateCustomerFrom(ctx, c, &next); err != nil {
 			return fmt.Errorf("reassign customer %d: %w", id, err)
 		}
 		out = next

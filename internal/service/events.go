@@ -143,7 +143,7 @@ func (s *Events) Update(ctx context.Context, actor Actor, id domain.ID, version 
 			out = e
 			return nil
 		}
-		if err := r.UpdateEvent(ctx, &next); err != nil {
+		if err := r.UpdateEventFrom(ctx, e, &next); err != nil {
 			return fmt.Errorf("update event %d: %w", id, err)
 		}
 		if next.SupportContactID != nil && (!next.StartAt.Equal(e.StartAt) || !next.EndAt.Equal(e.EndAt)) {
@@ -190,7 +190,7 @@ func (s *Events) Assign(ctx context.Context, actor Actor, id, supportID domain.I
 		}
 		next := e
 		next.SupportContactID, next.SupportContactName = &to.ID, to.FullName
-		if err := r.UpdateEvent(ctx, &next); err != nil {
+		if err := r.UpdateEventFrom(ctx, e, &next); err != nil {
 			return fmt.Errorf("assign event %d: %w", id, err)
 		}
 		var ch changeSet
@@ -225,7 +225,7 @@ func (s *Events) Unassign(ctx context.Context, actor Actor, id domain.ID) (domai
 		}
 		next := e
 		next.SupportContactID, next.SupportContactName = nil, ""
-		if err := r.UpdateEvent(ctx, &next); err != nil {
+		if err := r.UpdateEventFrom(ctx, e, &next); err != nil {
 			return fmt.Errorf("unassign event %d: %w", id, err)
 		}
 		var ch changeSet

@@ -12,6 +12,12 @@ import (
 // *domain.Error for not found (CodeNotFound), duplicates (CodeConflict naming the
 // field), stale versions (domain.ErrStale) and an unreachable database
 // (CodeUnavailable); anything else is internal.
+//
+// Every update is version-checked and given the record as the service read it
+// (was) beside the record to write: the store writes only the columns that
+// differ, plus the version and updated_at, where the stored version is still
+// was's (domain.ErrStale otherwise). An unchanged column is never written, so
+// neither its index entries nor a concurrent change to it are touched.
 type Store interface {
 	Repos
 	// Tx runs fn in one database transaction: committed when fn returns nil,
@@ -41,8 +47,12 @@ type UserRepo interface {
 	GetUserByEmployeeNumber(ctx context.Context, number string) (domain.Collaborator, error)
 	// CreateUser inserts u and sets its ID, Version (1), CreatedAt and UpdatedAt.
 	CreateUser(ctx context.Context, u *domain.Collaborator) error
-	// UpdateUser writes every field of u where the stored version is u.Version,
-	// then bumps u.Version and UpdatedAt; domain.ErrStale when the row changed.
+	// UpdateUserFrom writes the fields of u that differ from was (read at
+	// u.Version), then bumps u.Version and UpdatedAt; domain.ErrStale when the row
+	// changed. The login state is SetLoginState's alone and never written here.
+	UpdateUserFrom(ctx context.Context, was domain.Collaborator, u *domain.Collaborator) error
+	// UpdateUser is UpdateUserFrom for a caller that kept no read: the store reads
+	// (and on MySQL locks) the row first, one statement more.
 	UpdateUser(ctx context.Context, u *domain.Collaborator) error
 	// SetLoginState records failed logins and the lock without touching Version.
 	SetLoginState(ctx context.Context, id domain.ID, failed int, lockedUntil *time.Time) error
@@ -58,7 +68,7 @@ type UserRepo interface {
 type CustomerRepo interface {
 	GetCustomer(ctx context.Context, id domain.ID) (domain.Customer, error)
 	CreateCustomer(ctx context.Context, c *domain.Customer) error
-	UpdateCustomer(ctx context.Context, c *domain.Customer) error // version-checked as UpdateUser
+	UpdateCustomerFrom(ctx context.Context, was domain.Customer, c *domain.Customer) error // as UpdateUserFrom
 	DeleteCustomer(ctx context.Context, id domain.ID) error
 	ListCustomers(ctx context.Context, f domain.CustomerFilter) (domain.List[domain.Customer], error)
 }
@@ -70,7 +80,7 @@ type ContractRepo interface {
 	// ends (SELECT ... FOR UPDATE on MySQL), so concurrent payments serialise.
 	GetContractForUpdate(ctx context.Context, id domain.ID) (domain.Contract, error)
 	CreateContract(ctx context.Context, c *domain.Contract) error
-	UpdateContract(ctx context.Context, c *domain.Contract) error // version-checked
+	UpdateContractFrom(ctx context.Context, was domain.Contract, c *domain.Contract) error // as UpdateUserFrom
 	DeleteContract(ctx context.Context, id domain.ID) error
 	ListContracts(ctx context.Context, f domain.ContractFilter) (domain.List[domain.Contract], error)
 	AddPayment(ctx context.Context, p *domain.Payment) error
@@ -83,7 +93,7 @@ type ContractRepo interface {
 type EventRepo interface {
 	GetEvent(ctx context.Context, id domain.ID) (domain.Event, error)
 	CreateEvent(ctx context.Context, e *domain.Event) error
-	UpdateEvent(ctx context.Context, e *domain.Event) error // version-checked
+	UpdateEventFrom(ctx context.Context, was domain.Event, e *domain.Event) error // as UpdateUserFrom
 	DeleteEvent(ctx context.Context, id domain.ID) error
 	ListEvents(ctx context.Context, f domain.EventFilter) (domain.List[domain.Event], error)
 	// OverlappingEvents lists the events of a support collaborator whose period overlaps

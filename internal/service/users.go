@@ -197,6 +197,7 @@ func (s *Users) Update(ctx context.Context, actor Actor, id domain.ID, in UserCh
 		if u.Version != in.Version {
 			return domain.ErrStale
 		}
+		was := u
 		if name != "" {
 			changes.add("full_name", u.FullName, name)
 			u.FullName = name
@@ -213,7 +214,7 @@ func (s *Users) Update(ctx context.Context, actor Actor, id domain.ID, in UserCh
 			u.Role = in.Role
 		}
 		if len(changes) > 0 {
-			if err := r.UpdateUser(ctx, &u); err != nil {
+			if err := r.UpdateUserFrom(ctx, was, &u); err != nil {
 				return fmt.Errorf("update user %d: %w", id, err)
 			}
 			if err := s.audit(ctx, r, actor, "user.update", "user", u.ID, changes); err != nil {
@@ -271,8 +272,9 @@ func (s *Users) setActive(ctx context.Context, actor Actor, id domain.ID, active
 			out = u
 			return nil
 		}
+		was := u
 		u.Active = active
-		if err := r.UpdateUser(ctx, &u); err != nil {
+		if err := r.UpdateUserFrom(ctx, was, &u); err != nil {
 			return fmt.Errorf("%s %d: %w", action, id, err)
 		}
 		if !active {
@@ -386,8 +388,9 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 		if cur.Version != wantVersion {
 			return domain.ErrStale
 		}
-		cur.PasswordHash = hash
-		if err := r.UpdateUser(ctx, &cur); err != nil {
+		next := cur
+		next.PasswordHash = hash
+		if err := r.UpdateUserFrom(ctx, cur, &next); err != nil {
 			return fmt.Errorf("reset password of user %d: %w", id, err)
 		}
 		if err := r.SetLoginState(ctx, id, 0, nil); err != nil {
@@ -399,7 +402,7 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 		if err := s.audit(ctx, r, actor, "user.password_reset", "user", id, nil); err != nil {
 			return err
 		}
-		reset = cur
+		reset = next
 		return nil
 	})
 	if err != nil {

@@ -115,19 +115,38 @@ func (r *Repos) CreateContract(ctx context.Context, c *domain.Contract) error {
 	return nil
 }
 
-// UpdateContract writes every field of c if the stored version is still
-// c.Version. The customer-side fields are read-only and left as they are.
+// contractColumns are the columns of c an update may write, as stored.
+func contractColumns(c *domain.Contract) []column {
+	return []column{
+		{"customer_id", c.CustomerID},
+		{"total_amount", c.TotalAmount.Cents()},
+		{"amount_due", c.AmountDue.Cents()},
+		{"status", string(c.Status)},
+		{"signed_at", optional(stampPtr(c.SignedAt))},
+	}
+}
+
+// UpdateContract writes the fields of c that differ from the stored contract if
+// its version is still c.Version, reading (and, on MySQL, locking) the contract
+// first: that read sees what the UPDATE will, even after the caller's own
+// locking read. A caller that holds the contract as it read it calls
+// UpdateContractFrom and saves the read.
 func (r *Repos) UpdateContract(ctx context.Context, c *domain.Contract) error {
-	now := stamp(r.now())
-	res := r.q(ctx).Exec(`UPDATE contracts SET customer_id = ?, total_amount = ?, amount_due = ?, status = ?,
-		signed_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		c.CustomerID, c.TotalAmount.Cents(), c.AmountDue.Cents(), string(c.Status), stampPtr(c.SignedAt),
-		now, c.ID, c.Version)
-	if err := r.updateResult(ctx, "update contract", "contracts", "contract", c.ID, res); err != nil {
-		if errors.Is(err, gorm.ErrForeignKeyViolated) {
-			return r.missingRef(ctx, "update contract", err, ref{"customer_id", "customers", "customer", c.CustomerID})
-		}
-		return translate("update contract", err)
+	was, err := r.GetContractForUpdate(ctx, c.ID)
+	return updateLatest(err, was.Version, c.Version, func() error { return r.UpdateContractFrom(ctx, was, c) })
+}
+
+// UpdateContractFrom writes the fields of c that differ from was, the contract
+// as read at c.Version, if the stored version is still c.Version; the fields
+// left as they were are not written. The customer-side fields are read-only.
+func (r *Repos) UpdateContractFrom(ctx context.Context, was domain.Contract, c *domain.Contract) error {
+	const op = "update contract"
+	now, err := r.updateChanged(ctx, versioned{op: op, table: "contracts", entity: "contract",
+		id: c.ID, version: c.Version, readID: was.ID, readVersion: was.Version,
+		was: contractColumns(&was), next: contractColumns(c),
+		refs: []ref{{"customer_id", "customers", "customer", c.CustomerID}}})
+	if err != nil {
+		return err
 	}
 	c.SignedAt = stampPtr(c.SignedAt)
 	c.Version++

@@ -91,22 +91,39 @@ func (r *Repos) CreateCustomer(ctx context.Context, c *domain.Customer) error {
 	return nil
 }
 
-// UpdateCustomer writes every field of c if the stored version is still
-// c.Version. SalesContactName is not stored with the customer: when empty it is
-// read from the store, otherwise it must be the name of c.SalesContactID.
-func (r *Repos) UpdateCustomer(ctx context.Context, c *domain.Customer) error {
-	now := stamp(r.now())
-	email := domain.NormalizeEmail(c.Email)
-	res := r.q(ctx).Exec(`UPDATE customers SET full_name = ?, email = ?, phone = ?, company_name = ?,
-		sales_contact_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		c.FullName, email, c.Phone, c.CompanyName, c.SalesContactID, now, c.ID, c.Version)
-	if err := r.updateResult(ctx, "update customer", "customers", "customer", c.ID, res); err != nil {
-		if errors.Is(err, gorm.ErrForeignKeyViolated) {
-			return r.missingRef(ctx, "update customer", err, r.customerRefs(c)...)
-		}
-		return translate("update customer", err)
+// customerColumns are the columns of c an update may write, as stored.
+func customerColumns(c *domain.Customer) []column {
+	return []column{
+		{"full_name", c.FullName},
+		{"email", domain.NormalizeEmail(c.Email)},
+		{"phone", c.Phone},
+		{"company_name", c.CompanyName},
+		{"sales_contact_id", c.SalesContactID},
 	}
-	c.Email = email
+}
+
+// UpdateCustomer writes the fields of c that differ from the stored customer if
+// its version is still c.Version, reading the customer first; a caller that
+// holds the customer as it read it calls UpdateCustomerFrom and saves the read.
+func (r *Repos) UpdateCustomer(ctx context.Context, c *domain.Customer) error {
+	was, err := r.GetCustomer(ctx, c.ID)
+	return updateLatest(err, was.Version, c.Version, func() error { return r.UpdateCustomerFrom(ctx, was, c) })
+}
+
+// UpdateCustomerFrom writes the fields of c that differ from was, the customer
+// as read at c.Version, if the stored version is still c.Version; the fields
+// left as they were are not written. SalesContactName is not stored with the
+// customer: when empty it is was's for the same contact, or read from the
+// store for another one; otherwise it must be the name of c.SalesContactID.
+func (r *Repos) UpdateCustomerFrom(ctx context.Context, was domain.Customer, c *domain.Customer) error {
+	const op = "update customer"
+	now, err := r.updateChanged(ctx, versioned{op: op, table: "customers", entity: "customer",
+		id: c.ID, version: c.Version, readID: was.ID, readVersion: was.Version,
+		was: customerColumns(&was), next: customerColumns(c), refs: r.customerRefs(c)})
+	if err != nil {
+		return err
+	}
+	c.Email = domain.NormalizeEmail(c.Email)
 	c.Version++
 	c.UpdatedAt = now
 	if c.SalesContactName != "" {
@@ -114,9 +131,13 @@ func (r *Repos) UpdateCustomer(ctx context.Context, c *domain.Customer) error {
 		// update is one statement fewer without reading it again.
 		return nil
 	}
+	if c.SalesContactID == was.SalesContactID {
+		c.SalesContactName = was.SalesContactName
+		return nil
+	}
 	var names []string
 	if err := r.q(ctx).Raw("SELECT full_name FROM users WHERE id = ?", c.SalesContactID).Scan(&names).Error; err != nil {
-		return translate("update customer", err)
+		return translate(op, err)
 	}
 	if len(names) > 0 {
 		c.SalesContactName = names[0]

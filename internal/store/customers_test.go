@@ -81,6 +81,46 @@ func TestCustomers(t *testing.T) {
 			}
 		})
 
+		t.Run("update from a read writes only what changed: a change made beside it stays, and the contact's name is not read again", func(t *testing.T) {
+			was, err := db.GetCustomer(ctx, newCustomer(t, db.Repos, sales, "Beside Me", "Beside Co").ID)
+			mustNil(t, err)
+			// Another program fixes the company by hand, without a version: a column the
+			// update does not change must not be written back as it was read.
+			_, err = db.SQL().ExecContext(ctx, "UPDATE customers SET company_name = ? WHERE id = ?", "Fixed By Hand", was.ID)
+			mustNil(t, err)
+			next := was
+			next.Phone, next.SalesContactName = "+33 6 11 11 11 11", ""
+			counted, count := store.CountQueries(ctx)
+			mustNil(t, db.UpdateCustomerFrom(counted, was, &next))
+			if n := count.Count(); n != 1 {
+				t.Errorf("%d statements, want the UPDATE alone: %+v", n, count.Statements())
+			}
+			if last, _ := count.Last(); !contains(last.SQL, "SET phone = ?, version = version + 1, updated_at = ? WHERE") {
+				t.Errorf("UPDATE = %q, want the phone alone set", last.SQL)
+			}
+			if next.Version != 2 || next.SalesContactName != "Sam Sales" {
+				t.Fatalf("after update: %+v", next)
+			}
+			got, err := db.GetCustomer(ctx, was.ID)
+			mustNil(t, err)
+			if got.Phone != next.Phone || got.CompanyName != "Fixed By Hand" || got.Version != 2 {
+				t.Fatalf("stored: %+v", got)
+			}
+		})
+
+		t.Run("an update that changes nothing bumps the version alone; a read of another row is refused", func(t *testing.T) {
+			was := newCustomer(t, db.Repos, sales, "Same Again", "")
+			next := was
+			mustNil(t, db.UpdateCustomerFrom(ctx, was, &next))
+			got, err := db.GetCustomer(ctx, was.ID)
+			mustNil(t, err)
+			if got.Version != 2 || got.FullName != was.FullName || got.Email != was.Email || got.Phone != was.Phone {
+				t.Fatalf("stored: %+v", got)
+			}
+			other := newCustomer(t, db.Repos, sales, "Someone Else", "")
+			wantCode(t, db.UpdateCustomerFrom(ctx, other, &got), domain.CodeInternal)
+		})
+
 		t.Run("update to another customer's email is a conflict naming email", func(t *testing.T) {
 			a := newCustomer(t, db.Repos, sales, "First Owner", "")
 			b := newCustomer(t, db.Repos, sales, "Second Owner", "")

@@ -123,29 +123,53 @@ func (r *Repos) CreateEvent(ctx context.Context, e *domain.Event) error {
 	return nil
 }
 
-// UpdateEvent writes every field of e if the stored version is still e.Version.
-// The joined fields are read-only; SupportContactName is refreshed.
+// eventColumns are the columns of e an update may write, as stored.
+func eventColumns(e *domain.Event) []column {
+	return []column{
+		{"contract_id", e.ContractID},
+		{"name", e.Name},
+		{"support_contact_id", optional(e.SupportContactID)},
+		{"start_at", stamp(e.StartAt)},
+		{"end_at", stamp(e.EndAt)},
+		{"location", e.Location},
+		{"attendees", e.Attendees},
+		{"notes", e.Notes},
+	}
+}
+
+// UpdateEvent writes the fields of e that differ from the stored event if its
+// version is still e.Version, reading the event first; a caller that holds the
+// event as it read it calls UpdateEventFrom and saves the read.
 func (r *Repos) UpdateEvent(ctx context.Context, e *domain.Event) error {
-	now := stamp(r.now())
-	res := r.q(ctx).Exec(`UPDATE events SET contract_id = ?, name = ?, support_contact_id = ?, start_at = ?,
-		end_at = ?, location = ?, attendees = ?, notes = ?, version = version + 1, updated_at = ?
-		WHERE id = ? AND version = ?`,
-		e.ContractID, e.Name, e.SupportContactID, stamp(e.StartAt), stamp(e.EndAt), e.Location,
-		e.Attendees, e.Notes, now, e.ID, e.Version)
-	if err := r.updateResult(ctx, "update event", "events", "event", e.ID, res); err != nil {
-		if errors.Is(err, gorm.ErrForeignKeyViolated) {
-			return r.missingRef(ctx, "update event", err, r.eventRefs(e)...)
-		}
-		return translate("update event", err)
+	was, err := r.GetEvent(ctx, e.ID)
+	return updateLatest(err, was.Version, e.Version, func() error { return r.UpdateEventFrom(ctx, was, e) })
+}
+
+// UpdateEventFrom writes the fields of e that differ from was, the event as read
+// at e.Version, if the stored version is still e.Version; the fields left as
+// they were are not written. The joined fields are read-only. SupportContactName
+// is was's for the same support contact; for another one it must be theirs, or
+// empty to have it read from the store.
+func (r *Repos) UpdateEventFrom(ctx context.Context, was domain.Event, e *domain.Event) error {
+	const op = "update event"
+	now, err := r.updateChanged(ctx, versioned{op: op, table: "events", entity: "event",
+		id: e.ID, version: e.Version, readID: was.ID, readVersion: was.Version,
+		was: eventColumns(&was), next: eventColumns(e), refs: r.eventRefs(e)})
+	if err != nil {
+		return err
 	}
 	e.StartAt, e.EndAt = stamp(e.StartAt), stamp(e.EndAt)
 	e.Version++
 	e.UpdatedAt = now
-	e.SupportContactName = ""
-	if e.SupportContactID != nil {
+	switch {
+	case e.SupportContactID == nil:
+		e.SupportContactName = ""
+	case was.SupportContactID != nil && *was.SupportContactID == *e.SupportContactID:
+		e.SupportContactName = was.SupportContactName
+	case e.SupportContactName == "":
 		var names []string
 		if err := r.q(ctx).Raw("SELECT full_name FROM users WHERE id = ?", *e.SupportContactID).Scan(&names).Error; err != nil {
-			return translate("update event", err)
+			return translate(op, err)
 		}
 		if len(names) > 0 {
 			e.SupportContactName = names[0]

@@ -56,6 +56,28 @@ func TestEvents(t *testing.T) {
 			}
 		})
 
+		t.Run("update from a read keeps the support contact's name without reading it, and reads a new one's", func(t *testing.T) {
+			was, err := db.GetEvent(ctx, newEvent(t, db.Repos, k, &sue, "Named Support", start, 2).ID)
+			mustNil(t, err)
+			next := was
+			next.Location = "Elsewhere"
+			counted, count := store.CountQueries(ctx)
+			mustNil(t, db.UpdateEventFrom(counted, was, &next))
+			if last, _ := count.Last(); count.Count() != 1 || !contains(last.SQL, "SET location = ?, version = version + 1") {
+				t.Fatalf("%d statements, last %q: want the UPDATE of the location alone", count.Count(), last.SQL)
+			}
+			if next.SupportContactName != "Sue Support" {
+				t.Fatalf("after update: %+v", next)
+			}
+			sid := newUser(t, db.Repos, domain.RoleSupport, "Sid Support")
+			moved := next
+			moved.SupportContactID, moved.SupportContactName = &sid.ID, ""
+			mustNil(t, db.UpdateEventFrom(ctx, next, &moved))
+			if moved.SupportContactName != "Sid Support" || moved.Version != 3 {
+				t.Fatalf("after reassigning: %+v", moved)
+			}
+		})
+
 		t.Run("the database refuses an end before the start and negative attendees", func(t *testing.T) {
 			e := domain.Event{ContractID: k.ID, Name: "Backwards", StartAt: start, EndAt: start, Location: "x"}
 			wantField(t, db.CreateEvent(ctx, &e), domain.CodeInvalid, "end_at")

@@ -94,6 +94,93 @@ func (r *Repos) updateResult(ctx context.Context, op, table, entity string, id d
 	return domain.ErrStale
 }
 
+// column is one column a version-checked update may write, with the value it
+// holds in its stored form (normalised, stamped, in cents): two values compare
+// equal exactly when writing one over the other would change nothing.
+type column struct {
+	name string // a column name of the store's own, never user input
+	val  any    // nil for NULL; never a pointer, so that == compares values
+}
+
+// optional is a nullable value as a column holds it: nil or the value itself.
+func optional[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// sameValue reports whether two column values are equal; times compare as instants.
+func sameValue(a, b any) bool {
+	if at, ok := a.(time.Time); ok {
+		bt, ok := b.(time.Time)
+		return ok && at.Equal(bt)
+	}
+	return a == b
+}
+
+// versioned is one version-checked update of a row: its columns as they were read
+// (the row readID at readVersion) and as they are to be (the row id, at version),
+// in the same order.
+type versioned struct {
+	op, table, entity    string
+	id, readID           domain.ID
+	version, readVersion int64
+	was, next            []column
+	refs                 []ref // the foreign keys next points through, for missingRef
+}
+
+// updateChanged writes the columns whose value differs between u.was and u.next,
+// bumps the version and sets updated_at, where the row is still at u.version; it
+// returns the updated_at written. Unchanged columns stay out of the SET list, so
+// the engine leaves their index entries alone (SQLite rewrites the entries of
+// every index on a column the statement sets, whatever the value). With nothing
+// changed only the version and updated_at are written, as every save bumps them.
+func (r *Repos) updateChanged(ctx context.Context, u versioned) (time.Time, error) {
+	if u.readID != u.id || u.readVersion != u.version {
+		return time.Time{}, fmt.Errorf("%s: the row read is %d at version %d, the row written %d at version %d",
+			u.op, u.readID, u.readVersion, u.id, u.version)
+	}
+	if len(u.was) != len(u.next) {
+		return time.Time{}, fmt.Errorf("%s: %d columns read, %d to write", u.op, len(u.was), len(u.next))
+	}
+	now := stamp(r.now())
+	var set strings.Builder
+	args := make([]any, 0, len(u.next)+3)
+	for i, c := range u.next {
+		if u.was[i].name != c.name {
+			return time.Time{}, fmt.Errorf("%s: column %s read where %s is written", u.op, u.was[i].name, c.name)
+		}
+		if sameValue(u.was[i].val, c.val) {
+			continue
+		}
+		set.WriteString(c.name + " = ?, ")
+		args = append(args, c.val)
+	}
+	args = append(args, now, u.id, u.version)
+	res := r.q(ctx).Exec("UPDATE "+u.table+" SET "+set.String()+"version = version + 1, updated_at = ? WHERE id = ? AND version = ?", args...)
+	if err := r.updateResult(ctx, u.op, u.table, u.entity, u.id, res); err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return time.Time{}, r.missingRef(ctx, u.op, err, u.refs...)
+		}
+		return time.Time{}, translate(u.op, err)
+	}
+	return now, nil
+}
+
+// updateLatest ends an Update for a caller that kept no read: given the read the
+// store just made (its error and version), a version other than the caller's is
+// stale, and otherwise update runs from that read.
+func updateLatest(readErr error, read, want int64, update func() error) error {
+	if readErr != nil {
+		return readErr
+	}
+	if read != want {
+		return domain.ErrStale
+	}
+	return update()
+}
+
 // ref is a foreign key a row points through: when an insert or update fails on
 // a foreign key, the first ref whose target is missing is named.
 type ref struct {

@@ -125,24 +125,42 @@ func (r *Repos) CreateUser(ctx context.Context, u *domain.Collaborator) error {
 	return nil
 }
 
-// UpdateUser writes every field of u if the stored version is still u.Version.
-func (r *Repos) UpdateUser(ctx context.Context, u *domain.Collaborator) error {
-	now := stamp(r.now())
-	email := domain.NormalizeEmail(u.Email)
-	number := strings.TrimSpace(u.EmployeeNumber)
-	res := r.q(ctx).Exec(`UPDATE users SET employee_number = ?, full_name = ?, email = ?, password_hash = ?,
-		role = ?, active = ?, failed_logins = ?, locked_until = ?, version = version + 1, updated_at = ?
-		WHERE id = ? AND version = ?`,
-		number, u.FullName, email, u.PasswordHash, string(u.Role), u.Active, u.FailedLogins,
-		stampPtr(u.LockedUntil), now, u.ID, u.Version)
-	if err := r.updateResult(ctx, "update user", "users", "collaborator", u.ID, res); err != nil {
-		if errors.Is(err, gorm.ErrForeignKeyViolated) {
-			return r.missingRef(ctx, "update user", err, ref{"role", "roles", "role", string(u.Role)})
-		}
-		return translate("update user", err)
+// userColumns are the columns of u an update may write, as stored. The login
+// state (failed logins, lock) is not among them: SetLoginState alone writes it,
+// without a version, so an edit read before a failed login never undoes it.
+func userColumns(u *domain.Collaborator) []column {
+	return []column{
+		{"employee_number", strings.TrimSpace(u.EmployeeNumber)},
+		{"full_name", u.FullName},
+		{"email", domain.NormalizeEmail(u.Email)},
+		{"password_hash", u.PasswordHash},
+		{"role", string(u.Role)},
+		{"active", u.Active},
 	}
-	u.EmployeeNumber, u.Email = number, email
-	u.LockedUntil = stampPtr(u.LockedUntil)
+}
+
+// UpdateUser writes the fields of u that differ from the stored collaborator if
+// their version is still u.Version, reading (and, on MySQL, locking) the row
+// first; a caller that holds the collaborator as it read them calls
+// UpdateUserFrom and saves the read.
+func (r *Repos) UpdateUser(ctx context.Context, u *domain.Collaborator) error {
+	was, err := r.GetUserForUpdate(ctx, u.ID)
+	return updateLatest(err, was.Version, u.Version, func() error { return r.UpdateUserFrom(ctx, was, u) })
+}
+
+// UpdateUserFrom writes the fields of u that differ from was, the collaborator
+// as read at u.Version, if the stored version is still u.Version; the fields
+// left as they were are not written, nor is the login state.
+func (r *Repos) UpdateUserFrom(ctx context.Context, was domain.Collaborator, u *domain.Collaborator) error {
+	const op = "update user"
+	now, err := r.updateChanged(ctx, versioned{op: op, table: "users", entity: "collaborator",
+		id: u.ID, version: u.Version, readID: was.ID, readVersion: was.Version,
+		was: userColumns(&was), next: userColumns(u),
+		refs: []ref{{"role", "roles", "role", string(u.Role)}}})
+	if err != nil {
+		return err
+	}
+	u.EmployeeNumber, u.Email = strings.TrimSpace(u.EmployeeNumber), domain.NormalizeEmail(u.Email)
 	u.Version++
 	u.UpdatedAt = now
 	return nil

@@ -88,7 +88,7 @@ func TestUsers(t *testing.T) {
 			wantField(t, db.CreateUser(ctx, &u), domain.CodeNotFound, "role")
 		})
 
-		t.Run("update writes every field and bumps the version; the old version is then stale", func(t *testing.T) {
+		t.Run("update writes the changed fields and bumps the version; the old version is then stale", func(t *testing.T) {
 			u := newUser(t, db.Repos, domain.RoleSales, "Grace Hopper")
 			read := u
 			u.FullName, u.Email, u.Role, u.Active = "Grace B. Hopper", "GRACE@epicevents.test", domain.RoleManagement, false
@@ -105,6 +105,22 @@ func TestUsers(t *testing.T) {
 			err = db.UpdateUser(ctx, &read)
 			if err != domain.ErrStale {
 				t.Fatalf("update of version 1 after version 2: %v, want domain.ErrStale", err)
+			}
+		})
+
+		t.Run("an update leaves the login state to SetLoginState: failed logins since the read are kept", func(t *testing.T) {
+			u := newUser(t, db.Repos, domain.RoleSales, "Guessed At")
+			read := u
+			until := t0.Add(15 * time.Minute)
+			mustNil(t, db.SetLoginState(ctx, u.ID, 3, &until))
+			u.FullName = "Renamed Meanwhile"
+			mustNil(t, db.UpdateUserFrom(ctx, read, &u))
+			u.FullName, u.FailedLogins, u.LockedUntil = "Renamed Again", 0, nil
+			mustNil(t, db.UpdateUser(ctx, &u))
+			got, err := db.GetUser(ctx, u.ID)
+			mustNil(t, err)
+			if got.FullName != "Renamed Again" || got.Version != 3 || got.FailedLogins != 3 || got.LockedUntil == nil || !got.LockedUntil.Equal(until) {
+				t.Fatalf("stored: %+v", got)
 			}
 		})
 
