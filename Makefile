@@ -11,8 +11,8 @@ LDFLAGS := -X github.com/epic-events/crm/internal/app.version=$(VERSION)
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-build: ## build bin/epicevents (version from git describe)
-	go build -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/epicevents
+build: ## build bin/epicevents (version from git describe; static: no cgo, as deployed)
+	CGO_ENABLED=0 go build -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/epicevents
 
 run: build ## build, then launch on the database of the settings (SQLite epicevents.db by default)
 	./$(BINARY)

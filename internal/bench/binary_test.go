@@ -27,8 +27,8 @@ var (
 	buildErr  error
 )
 
-// binaries builds the program and a Go hello-world, once per run, with the
-// same toolchain and flags.
+// binaries builds the program as `make build` does (the binary a user runs)
+// and a Go hello-world, once per run, with the same toolchain and no cgo.
 func binaries(b *testing.B) (program, hello string) {
 	b.Helper()
 	buildOnce.Do(func() {
@@ -38,7 +38,7 @@ func binaries(b *testing.B) (program, hello string) {
 		}
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(file), "..", "..")
-		if out, err := exec.Command("go", "build", "-C", root, "-o", filepath.Join(buildDir, "epicevents"), "./cmd/epicevents").CombinedOutput(); err != nil {
+		if out, err := exec.Command("make", "-s", "-C", root, "build", "BINARY="+filepath.Join(buildDir, "epicevents")).CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("build epicevents: %v\n%s", err, out)
 			return
 		}
@@ -49,7 +49,9 @@ func binaries(b *testing.B) (program, hello string) {
 		}
 		_ = os.WriteFile(filepath.Join(src, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644)
 		_ = os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello, world\") }\n"), 0o644)
-		if out, err := exec.Command("go", "build", "-C", src, "-o", filepath.Join(buildDir, "hello-world"), ".").CombinedOutput(); err != nil {
+		hello := exec.Command("go", "build", "-C", src, "-o", filepath.Join(buildDir, "hello-world"), ".")
+		hello.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := hello.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("build hello-world: %v\n%s", err, out)
 		}
 	})
