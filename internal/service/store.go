@@ -110,6 +110,11 @@ type SessionRepo interface {
 	RevokeSession(ctx context.Context, id string, at time.Time) error
 	// RevokeUserSessions revokes every open session of a user except the one kept ("" for none).
 	RevokeUserSessions(ctx context.Context, userID domain.ID, keep string, at time.Time) error
+	// PruneSessions deletes up to limit sessions that expired before before, oldest first.
+	PruneSessions(ctx context.Context, before time.Time, limit int) (int64, error)
+	// RehashPassword, a login's upkeep beside its session, replaces the hash old
+	// by new without touching Version; false when the stored hash is no longer old.
+	RehashPassword(ctx context.Context, userID domain.ID, old, new string) (bool, error)
 }
 
 // AuditRepo keeps the audit trail.

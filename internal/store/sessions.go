@@ -91,3 +91,36 @@ func (r *Repos) RevokeUserSessions(ctx context.Context, userID domain.ID, keep s
 	}
 	return nil
 }
+
+// PruneSessions deletes up to limit sessions that expired before before, the
+// oldest first, and returns how many it deleted. The limit keeps each call
+// small on a table that was never pruned: the backlog goes a batch at a time.
+// Both engines walk ix_sessions_expires; MariaDB deletes with ORDER BY ...
+// LIMIT, which SQLite builds without, so there the batch is chosen by rowid.
+func (r *Repos) PruneSessions(ctx context.Context, before time.Time, limit int) (int64, error) {
+	query := "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at < ? ORDER BY expires_at LIMIT ?)"
+	if r.mysql() {
+		// In key order (id breaks ties), so that two logins pruning at once take
+		// the rows' locks in the same order: one waits, neither deadlocks.
+		query = "DELETE FROM sessions WHERE expires_at < ? ORDER BY expires_at, id LIMIT ?"
+	}
+	res := r.q(ctx).Exec(query, stamp(before), limit)
+	if res.Error != nil {
+		return 0, translate("prune sessions", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// RehashPassword replaces a collaborator's password hash old by new, the same
+// password hashed at today's cost, and reports whether it did: not when the
+// stored hash is no longer old (a reset or a change committed since it was
+// read wins). Version and updated_at are left alone, as SetLoginState leaves
+// them: the collaborator's record has not changed for anyone who edits it, and
+// a login must not make their open edit stale.
+func (r *Repos) RehashPassword(ctx context.Context, userID domain.ID, old, new string) (bool, error) {
+	res := r.q(ctx).Exec("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?", new, userID, old)
+	if res.Error != nil {
+		return false, translate("rehash password", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}

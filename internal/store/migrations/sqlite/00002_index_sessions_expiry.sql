@@ -1,0 +1,8 @@
+-- Logins prune the sessions that expired, oldest first (store.PruneSessions):
+-- this index lets them find those rows without reading the live ones.
+
+-- +goose Up
+CREATE INDEX ix_sessions_expires ON sessions (expires_at);
+
+-- +goose Down
+DROP INDEX ix_sessions_expires;
