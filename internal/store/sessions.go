@@ -95,16 +95,26 @@ func (r *Repos) RevokeUserSessions(ctx context.Context, userID domain.ID, keep s
 // PruneSessions deletes up to limit sessions that expired before before, the
 // oldest first, and returns how many it deleted. The limit keeps each call
 // small on a table that was never pruned: the backlog goes a batch at a time.
-// Both engines walk ix_sessions_expires; MariaDB deletes with ORDER BY ...
-// LIMIT, which SQLite builds without, so there the batch is chosen by rowid.
+//
+// The batch is chosen by a SELECT, then deleted by id: MariaDB plans a DELETE
+// ... ORDER BY ... LIMIT without counting on the LIMIT, so where most sessions
+// have expired it read, sorted and locked the whole table to delete a hundred
+// rows (TestPrunePlanUsesTheExpiryIndex). The SELECT walks ix_sessions_expires
+// and stops at the limit, without locking; the DELETE locks only the rows it
+// deletes, by primary key, in key order (so two logins pruning at once wait
+// for each other rather than deadlock). A row another login deleted meanwhile
+// is simply not counted. The same two statements serve SQLite.
 func (r *Repos) PruneSessions(ctx context.Context, before time.Time, limit int) (int64, error) {
-	query := "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at < ? ORDER BY expires_at LIMIT ?)"
-	if r.mysql() {
-		// In key order (id breaks ties), so that two logins pruning at once take
-		// the rows' locks in the same order: one waits, neither deadlocks.
-		query = "DELETE FROM sessions WHERE expires_at < ? ORDER BY expires_at, id LIMIT ?"
+	var ids []string
+	err := r.q(ctx).Raw("SELECT id FROM sessions WHERE expires_at < ? ORDER BY expires_at LIMIT ?", stamp(before), limit).Scan(&ids).Error
+	if err != nil {
+		return 0, translate("prune sessions", err)
 	}
-	res := r.q(ctx).Exec(query, stamp(before), limit)
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	// By id alone: a session's end never changes, so the rows chosen still match.
+	res := r.q(ctx).Exec("DELETE FROM sessions WHERE id IN ?", ids)
 	if res.Error != nil {
 		return 0, translate("prune sessions", res.Error)
 	}

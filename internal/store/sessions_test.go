@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,4 +163,158 @@ func TestGrants(t *testing.T) {
 			}
 		})
 	})
+}
+
+func TestPruneSessions(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		u := newUser(t, db.Repos, domain.RoleSales, "Sam Sales")
+		at := func(d time.Duration) *time.Time { v := t0.Add(d); return &v }
+		sessions := []domain.Session{
+			{ID: "old-1", ExpiresAt: t0.Add(-3 * time.Hour)},
+			{ID: "old-2", ExpiresAt: t0.Add(-2 * time.Hour)},
+			{ID: "old-revoked", ExpiresAt: t0.Add(-90 * time.Minute), RevokedAt: at(-5 * time.Hour)},
+			{ID: "old-3", ExpiresAt: t0.Add(-time.Hour)},
+			{ID: "ends-at-the-cutoff", ExpiresAt: t0},
+			{ID: "live", ExpiresAt: t0.Add(time.Hour)},
+			{ID: "live-revoked", ExpiresAt: t0.Add(time.Hour), RevokedAt: at(-time.Minute)},
+		}
+		for _, s := range sessions {
+			s.UserID, s.CreatedAt = u.ID, s.ExpiresAt.Add(-8*time.Hour)
+			mustNil(t, db.CreateSession(ctx, s))
+		}
+		left := func(t *testing.T, want ...string) {
+			t.Helper()
+			var got []string
+			for _, s := range sessions {
+				if _, err := db.GetSession(ctx, s.ID); err == nil {
+					got = append(got, s.ID)
+				} else {
+					wantCode(t, err, domain.CodeNotFound)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Fatalf("sessions left: %v, want %v", got, want)
+			}
+		}
+		prune := func(t *testing.T, r *store.Repos, limit int, want int64) {
+			t.Helper()
+			n, err := r.PruneSessions(ctx, t0, limit)
+			mustNil(t, err)
+			if n != want {
+				t.Fatalf("PruneSessions deleted %d, want %d", n, want)
+			}
+		}
+
+		t.Run("a batch takes the sessions that ended longest ago, and no more", func(t *testing.T) {
+			prune(t, db.Repos, 2, 2)
+			left(t, "old-revoked", "old-3", "ends-at-the-cutoff", "live", "live-revoked")
+		})
+		t.Run("in a transaction, the next batch takes the rest that ended before the cutoff, revoked or not", func(t *testing.T) {
+			mustNil(t, db.Tx(ctx, func(r *store.Repos) error { prune(t, r, 10, 2); return nil }))
+			left(t, "ends-at-the-cutoff", "live", "live-revoked")
+		})
+		t.Run("then there is nothing to prune", func(t *testing.T) {
+			prune(t, db.Repos, 10, 0)
+			left(t, "ends-at-the-cutoff", "live", "live-revoked")
+		})
+	})
+}
+
+func TestRehashPassword(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		u := newUser(t, db.Repos, domain.RoleSales, "Sam Sales")
+		const rehashed, other = "$argon2id$v=19$m=16,t=1,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=32,t=1,p=1$c2FsdA$aGFzaA"
+		t.Run("the hash read is replaced, and the version and update time stay", func(t *testing.T) {
+			done, err := db.RehashPassword(ctx, u.ID, u.PasswordHash, rehashed)
+			mustNil(t, err)
+			got, err := db.GetUser(ctx, u.ID)
+			mustNil(t, err)
+			if !done || got.PasswordHash != rehashed || got.Version != u.Version || !got.UpdatedAt.Equal(u.UpdatedAt) {
+				t.Fatalf("rehashed %t: hash %q v%d updated %s; want the new hash, v%d, updated %s",
+					done, got.PasswordHash, got.Version, got.UpdatedAt, u.Version, u.UpdatedAt)
+			}
+		})
+		t.Run("a hash that changed since it was read is kept", func(t *testing.T) {
+			done, err := db.RehashPassword(ctx, u.ID, u.PasswordHash, other)
+			mustNil(t, err)
+			got, err := db.GetUser(ctx, u.ID)
+			mustNil(t, err)
+			if done || got.PasswordHash != rehashed {
+				t.Fatalf("rehashed %t, hash %q; want false, %q kept", done, got.PasswordHash, rehashed)
+			}
+		})
+		t.Run("nobody's hash is not replaced", func(t *testing.T) {
+			done, err := db.RehashPassword(ctx, 999999, u.PasswordHash, other)
+			if err != nil || done {
+				t.Fatalf("RehashPassword(nobody) = %t, %v; want false, nil", done, err)
+			}
+		})
+	})
+}
+
+// TestPrunePlanUsesTheExpiryIndex asks each engine how it runs the prune,
+// when a few sessions have ended and when nearly all have (the first login
+// after an upgrade, on a table never pruned): the batch is found through
+// ix_sessions_expires and deleted by primary key, with no scan of the table
+// and no sort, so that a prune reads (and on MariaDB locks) the rows it
+// deletes and not every session. A single DELETE ... ORDER BY ... LIMIT failed
+// here on MariaDB: it scanned and sorted the table once most rows matched.
+func TestPrunePlanUsesTheExpiryIndex(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		n := sizesFor(db.Driver()).customers
+		users := []domain.Collaborator{newUser(t, db.Repos, domain.RoleSales, "Sam Sales"), newUser(t, db.Repos, domain.RoleSupport, "Sue Support")}
+		mustNil(t, db.Tx(ctx, func(r *store.Repos) error {
+			for i := range n {
+				end := t0.Add(time.Duration(i) * time.Minute)
+				s := domain.Session{ID: fmt.Sprintf("jti-%05d", (i*7919)%n), UserID: users[i%2].ID, CreatedAt: end.Add(-8 * time.Hour), ExpiresAt: end}
+				if err := r.CreateSession(ctx, s); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		if db.Driver() == store.DriverMySQL {
+			_, err := db.SQL().ExecContext(ctx, "ANALYZE TABLE sessions")
+			mustNil(t, err)
+		}
+		for _, tt := range []struct {
+			name  string
+			ended int
+		}{
+			{"a few sessions ended", 5},
+			{"nearly every session ended", n - 5},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				cctx, count := store.CountQueries(ctx)
+				deleted, err := db.PruneSessions(cctx, t0.Add(time.Duration(tt.ended)*time.Minute), 100)
+				mustNil(t, err)
+				if want := min(tt.ended, 100); deleted != int64(want) {
+					t.Fatalf("deleted %d, want %d", deleted, want)
+				}
+				stmts := count.Statements()
+				if len(stmts) != 2 || !strings.HasPrefix(stmts[0].SQL, "SELECT") || !strings.HasPrefix(stmts[1].SQL, "DELETE") {
+					t.Fatalf("statements %+v; want a SELECT and a DELETE", stmts)
+				}
+				for i, index := range []string{"ix_sessions_expires", primaryKey(db.Driver())} {
+					plan, err := db.Explain(ctx, stmts[i])
+					mustNil(t, err)
+					t.Logf("%.6s:\n  %s", stmts[i].SQL, planLines(plan))
+					if why := badPlan(db.Driver(), plan, false, false, false); why != "" {
+						t.Errorf("%s\nplan:\n  %s\nquery: %s", why, planLines(plan), stmts[i].SQL)
+					}
+					if !strings.Contains(planLines(plan), index) {
+						t.Errorf("%s unused:\n  %s\nquery: %s", index, planLines(plan), stmts[i].SQL)
+					}
+				}
+			})
+		}
+	})
+}
+
+// primaryKey names the index a lookup of sessions by id walks.
+func primaryKey(driver string) string {
+	if driver == store.DriverMySQL {
+		return "key=PRIMARY"
+	}
+	return "sqlite_autoindex_sessions_1"
 }
