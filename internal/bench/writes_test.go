@@ -19,15 +19,16 @@ func BenchmarkCreate(b *testing.B) {
 	for _, e := range engines(b) {
 		b.Run(e.name+"/customer", func(b *testing.B) {
 			ctx := context.Background()
-			pair(b,
-				func() error {
-					n := nextUniq()
-					_, err := e.customers.Create(ctx, e.sales, service.CustomerInput{
-						FullName: "Bench Customer", Email: fmt.Sprintf("bench.%d@example.com", n),
-						Phone: "+33 6 00 00 00 00", CompanyName: "Bench SA"})
-					return err
-				},
-				func() error { return rawCreate(ctx, e.db.SQL(), e.sales.ID, e.sales.Email) })
+			ours := func() error {
+				n := nextUniq()
+				_, err := e.customers.Create(ctx, e.sales, service.CustomerInput{
+					FullName: "Bench Customer", Email: fmt.Sprintf("bench.%d@example.com", n),
+					Phone: "+33 6 00 00 00 00", CompanyName: "Bench SA"})
+				return err
+			}
+			raw := func() error { return rawCreate(ctx, e.db.SQL(), e.sales.ID, e.sales.Email) }
+			pair(b, ours, raw)
+			walPages(b, e, ours, raw)
 		})
 	}
 }
@@ -75,22 +76,23 @@ func BenchmarkUpdate(b *testing.B) {
 				b.Fatal(err)
 			}
 			i := 0
-			pair(b,
-				func() error {
-					i++
-					phone := fmt.Sprintf("+33 6 %08d", i)
-					c, err := e.customers.Update(ctx, e.sales, ours.ID, ours.Version, service.CustomerPatch{Phone: &phone})
-					ours = c
+			update := func() error {
+				i++
+				phone := fmt.Sprintf("+33 6 %08d", i)
+				c, err := e.customers.Update(ctx, e.sales, ours.ID, ours.Version, service.CustomerPatch{Phone: &phone})
+				ours = c
+				return err
+			}
+			raw := func() error {
+				phone := fmt.Sprintf("+33 7 %08d", i)
+				if err := rawUpdate(ctx, e.db, theirs.ID, theirs.Version, phone, e.sales.ID, e.sales.Email); err != nil {
 					return err
-				},
-				func() error {
-					phone := fmt.Sprintf("+33 7 %08d", i)
-					if err := rawUpdate(ctx, e.db, theirs.ID, theirs.Version, phone, e.sales.ID, e.sales.Email); err != nil {
-						return err
-					}
-					theirs.Version++
-					return nil
-				})
+				}
+				theirs.Version++
+				return nil
+			}
+			pair(b, update, raw)
+			walPages(b, e, update, raw)
 		})
 	}
 }
@@ -116,4 +118,51 @@ func rawUpdate(ctx context.Context, db *store.DB, id domain.ID, version int64, p
 		return err
 	}
 	return tx.Commit()
+}
+
+// walPages reports, on SQLite, how many pages one run of ours and of raw append
+// to the write-ahead log (wal-pages/op, raw-wal-pages/op): what the commit
+// writes and a later checkpoint copies back, counted rather than timed, so the
+// load of the machine does not move it. Every run starts from a checkpointed,
+// empty log; the timed pairs cannot, since whichever commit fills the log to
+// its limit pays for the checkpoint of both sides.
+func walPages(b *testing.B, e *engine, ours, raw func() error) {
+	b.Helper()
+	if e.name != store.DriverSQLite {
+		return
+	}
+	const runs = 20
+	ctx := context.Background()
+	pages := func(op func() error) float64 {
+		total := 0
+		for range runs {
+			if _, err := walCheckpoint(ctx, e.db.SQL(), "TRUNCATE"); err != nil {
+				b.Fatal(err)
+			}
+			if err := op(); err != nil {
+				b.Fatal(err)
+			}
+			n, err := walCheckpoint(ctx, e.db.SQL(), "PASSIVE")
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += n
+		}
+		return float64(total) / runs
+	}
+	b.ReportMetric(pages(ours), "wal-pages/op")
+	b.ReportMetric(pages(raw), "raw-wal-pages/op")
+}
+
+// walCheckpoint runs an SQLite checkpoint of mode and returns the number of
+// pages the log held; a checkpoint kept from completing is an error.
+func walCheckpoint(ctx context.Context, db *sql.DB, mode string) (int, error) {
+	var busy, logged, copied int
+	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &logged, &copied); err != nil {
+		return 0, fmt.Errorf("checkpoint %s: %w", mode, err)
+	}
+	if busy != 0 {
+		return 0, fmt.Errorf("checkpoint %s: busy", mode)
+	}
+	return logged, nil
 }
