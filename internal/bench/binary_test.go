@@ -27,8 +27,11 @@ var (
 	buildErr  error
 )
 
-// binaries builds the program as `make build` does (the binary a user runs)
-// and a Go hello-world, once per run, with the same toolchain and no cgo.
+// binaries builds the program as `make build` does and a Go hello-world, once
+// per run, with the same toolchain and no cgo, then installs each by copying
+// it as install(1) does in a deployment. The copy matters: a file just
+// written by the linker (through a memory map) started 1.5 to 4 ms slower
+// than the same bytes copied, on this machine, whatever the order of the runs.
 func binaries(b *testing.B) (program, hello string) {
 	b.Helper()
 	buildOnce.Do(func() {
@@ -38,7 +41,7 @@ func binaries(b *testing.B) (program, hello string) {
 		}
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(file), "..", "..")
-		if out, err := exec.Command("make", "-s", "-C", root, "build", "BINARY="+filepath.Join(buildDir, "epicevents")).CombinedOutput(); err != nil {
+		if out, err := exec.Command("make", "-s", "-C", root, "build", "BINARY="+filepath.Join(buildDir, "epicevents.built")).CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("build epicevents: %v\n%s", err, out)
 			return
 		}
@@ -49,16 +52,40 @@ func binaries(b *testing.B) (program, hello string) {
 		}
 		_ = os.WriteFile(filepath.Join(src, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644)
 		_ = os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello, world\") }\n"), 0o644)
-		hello := exec.Command("go", "build", "-C", src, "-o", filepath.Join(buildDir, "hello-world"), ".")
+		hello := exec.Command("go", "build", "-C", src, "-o", filepath.Join(buildDir, "hello-world.built"), ".")
 		hello.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := hello.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("build hello-world: %v\n%s", err, out)
+			return
+		}
+		for _, name := range []string{"epicevents", "hello-world"} {
+			if buildErr = install(filepath.Join(buildDir, name+".built"), filepath.Join(buildDir, name)); buildErr != nil {
+				return
+			}
 		}
 	})
 	if buildErr != nil {
 		b.Fatal(buildErr)
 	}
 	return filepath.Join(buildDir, "epicevents"), filepath.Join(buildDir, "hello-world")
+}
+
+// install copies the executable from to a new file to.
+func install(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return fmt.Errorf("install %s: %w", to, err)
+	}
+	return dst.Close()
 }
 
 // firstOutput starts the command and returns the time until its first byte of
