@@ -133,8 +133,8 @@ func (h *Hasher) VerifyDummy(password string) {
 }
 
 // NeedsRehash reports whether encoded was made with other parameters than the
-// Hasher's: what a login would check to store a hash at today's cost (it does not
-// yet; see the README's "What does not work yet").
+// Hasher's (cheaper or dearer): a successful login then stores the password
+// hashed again at today's cost (service.Auth.Login). A malformed hash needs it too.
 func (h *Hasher) NeedsRehash(encoded string) bool {
 	p, err := decodeParams(encoded)
 	return err != nil || p != h.params

@@ -20,6 +20,18 @@ const (
 	LockDuration    = 15 * time.Minute
 )
 
+// Each login prunes the sessions table: it deletes at most SessionPruneBatch
+// sessions that ended more than SessionPruneGrace ago, revoked ones included
+// (revoked or not, a token past its end is refused by its own expiry, with
+// 30 s of leeway). Deleting a row only ever refuses its token (GetSession
+// finds nothing: "your session has ended"); the grace spares the sessions a
+// host whose clock runs behind still counts as open. The batch bounds one
+// login's work on a table never pruned: each adds a row and removes up to 100.
+const (
+	SessionPruneGrace = time.Hour
+	SessionPruneBatch = 100
+)
+
 // signingKeySetting names the settings row that keeps the generated signing key.
 const signingKeySetting = "session_signing_key"
 
@@ -132,10 +144,24 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 	if err != nil {
 		return "", Actor{}, fmt.Errorf("login: %w", s.reportInternal(ctx, Actor{}, err))
 	}
+	rehash := s.rehashed(ctx, u.PasswordHash, password)
 	var actor Actor
 	err = s.tx(ctx, Actor{}, func(r Repos) error {
 		// fn may run again (a deadlock or certification victim is retried), so it
 		// reads u but changes only its own copy, and hands the actor out last.
+		// The prune comes first, before this login's own session row: on MariaDB
+		// two logins then take the pruned rows' locks in one order and the second
+		// waits, where inserting first could have each wait for the other.
+		if _, err := r.PruneSessions(ctx, now.Add(-SessionPruneGrace), SessionPruneBatch); err != nil {
+			return fmt.Errorf("login: prune sessions: %w", err)
+		}
+		// Over the hash the password was checked against only: a reset committed
+		// since keeps its own.
+		if rehash != "" {
+			if _, err := r.RehashPassword(ctx, u.ID, u.PasswordHash, rehash); err != nil {
+				return fmt.Errorf("login: rehash: %w", err)
+			}
+		}
 		if u.FailedLogins != 0 || u.LockedUntil != nil {
 			if err := r.SetLoginState(ctx, u.ID, 0, nil); err != nil {
 				return fmt.Errorf("login: reset failures: %w", err)
@@ -323,60 +349,5 @@ func (s *Auth) Logout(ctx context.Context, token string) error {
 			return fmt.Errorf("logout: %w", err)
 		}
 		return s.audit(ctx, r, Actor{Collaborator: u, verified: true}, "logout", "user", u.ID, nil)
-	})
-}
-
-// ChangePassword sets the actor's own password, given the current one. The actor's
-// other sessions end (whoever else held the password is logged out); the one in
-// use goes on.
-func (s *Auth) ChangePassword(ctx context.Context, actor Actor, current, next string) error {
-	if err := authorize(actor, domain.PermPasswordChange, selfSubject(actor), "change your password"); err != nil {
-		return err
-	}
-	var u domain.Collaborator
-	err := s.read(ctx, actor, func(r Repos) error {
-		var err error
-		if u, err = r.GetUser(ctx, actor.ID); err != nil {
-			return fmt.Errorf("change password: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if err := verifyPassword(s.hasher, current, u.PasswordHash); err != nil {
-		if errors.Is(err, errWrongPassword) {
-			return domain.Invalid("current_password", "is not your current password")
-		}
-		return fmt.Errorf("change password: %w", s.reportInternal(ctx, actor, err))
-	}
-	if err := checkNewPassword("new_password", next, u.Email); err != nil {
-		return err
-	}
-	if next == current {
-		return domain.Invalid("new_password", "must differ from the current password")
-	}
-	hash, err := s.hasher.Hash(next)
-	if err != nil {
-		return fmt.Errorf("change password: %w", s.reportInternal(ctx, actor, err))
-	}
-	return s.tx(ctx, actor, func(r Repos) error {
-		cur, err := r.GetUser(ctx, actor.ID)
-		if err != nil {
-			return fmt.Errorf("change password: %w", err)
-		}
-		// The current password was checked against the hash read before: if anything
-		// changed since (a reset, say), start again.
-		if cur.Version != u.Version || cur.PasswordHash != u.PasswordHash {
-			return domain.ErrStale
-		}
-		cur.PasswordHash = hash
-		if err := r.UpdateUser(ctx, &cur); err != nil {
-			return fmt.Errorf("change password: %w", err)
-		}
-		if err := r.RevokeUserSessions(ctx, actor.ID, actor.SessionID, s.now()); err != nil {
-			return fmt.Errorf("change password: revoke other sessions: %w", err)
-		}
-		return s.audit(ctx, r, actor, "user.password_change", "user", actor.ID, nil)
 	})
 }
