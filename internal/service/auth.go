@@ -155,6 +155,18 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 		if _, err := r.PruneSessions(ctx, now.Add(-SessionPruneGrace), SessionPruneBatch); err != nil {
 			return fmt.Errorf("login: prune sessions: %w", err)
 		}
+		// The password was checked against a row read before this transaction: a
+		// reset, a deactivation or a lock committed since then would otherwise let
+		// a session opened with the old password outlive it (a reset revokes only
+		// the sessions that exist when it commits). Locked, the row cannot change
+		// again before this session is stored.
+		cur, err := r.GetUserForUpdate(ctx, u.ID)
+		if err != nil {
+			return fmt.Errorf("login: %w", err)
+		}
+		if cur.PasswordHash != u.PasswordHash || !cur.Active || locked(cur, now) {
+			return errChangedDuringLogin
+		}
 		// Over the hash the password was checked against only: a reset committed
 		// since keeps its own.
 		if rehash != "" {
@@ -184,11 +196,20 @@ func (s *Auth) Login(ctx context.Context, email, password string) (string, Actor
 		actor = a
 		return nil
 	})
+	if errors.Is(err, errChangedDuringLogin) {
+		s.report.Event(ctx, "login.failed", nil, loginData(u, "changed during login"))
+		return "", Actor{}, badCredentials()
+	}
 	if err != nil {
 		return "", Actor{}, err
 	}
 	return token, actor, nil
 }
+
+// errChangedDuringLogin stops a login whose collaborator had their password
+// reset, was deactivated or was locked between the password check and the
+// session: the caller answers it as a wrong password.
+var errChangedDuringLogin = errors.New("login: the account changed during the login")
 
 // failed counts a wrong password and locks the account at the limit. It re-reads
 // the count inside the transaction, so failures from several terminals add up.

@@ -186,7 +186,7 @@ func TestLoginRehashRunTwice(t *testing.T) {
 				t.Errorf("audited %q, %d hashes made; want [login], 1", actions, hasher.hashes.Load())
 			}
 		})
-		t.Run("a reset committed between the two runs keeps its own hash", func(t *testing.T) {
+		t.Run("a reset committed between the two runs keeps its hash and refuses the login", func(t *testing.T) {
 			u := w.withOlderHash(t, domain.RoleSales, "Reset Meanwhile")
 			reset, err := w.Hasher.Hash("the manager's new passphrase")
 			if err != nil {
@@ -197,11 +197,28 @@ func TestLoginRehashRunTwice(t *testing.T) {
 				c.PasswordHash = reset
 				return w.DB.UpdateUser(ctx, &c)
 			})
-			if _, _, err := a.Login(ctx, u.Email, testPassword); err != nil {
-				t.Fatalf("Login: %v", err)
+			// The old password opened no session that would outlive the reset.
+			_, _, err = a.Login(ctx, u.Email, testPassword)
+			if domain.ErrorCode(err) != domain.CodeUnauthenticated {
+				t.Fatalf("Login with the password the reset replaced: %v; want unauthenticated", err)
 			}
 			if got := w.user(t, u.ID); got.PasswordHash != reset {
 				t.Errorf("the login's re-hash overwrote the reset")
+			}
+		})
+		t.Run("a deactivation committed between the two runs refuses the login", func(t *testing.T) {
+			u := w.withOlderHash(t, domain.RoleSupport, "Deactivated Meanwhile")
+			rs.Meanwhile(func(ctx context.Context) error {
+				c := w.user(t, u.ID)
+				c.Active = false
+				return w.DB.UpdateUser(ctx, &c)
+			})
+			_, _, err := a.Login(ctx, u.Email, testPassword)
+			if domain.ErrorCode(err) != domain.CodeUnauthenticated {
+				t.Fatalf("Login of a collaborator deactivated meanwhile: %v; want unauthenticated", err)
+			}
+			if got := w.user(t, u.ID); got.PasswordHash != u.PasswordHash {
+				t.Errorf("a refused login re-hashed the password")
 			}
 		})
 	})
