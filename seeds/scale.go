@@ -57,6 +57,7 @@ type ScaleStore interface {
 	// Prepare readies the database for a bulk load (e.g. defers index builds)
 	// and returns what must run after it, whatever happened (also when err is
 	// not nil, if finish is); finish gets a context that is not cancelled.
+	// It runs once, after LastIDs and before any Tx.
 	Prepare(ctx context.Context) (finish func(context.Context) error, err error)
 }
 

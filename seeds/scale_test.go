@@ -16,30 +16,33 @@ import (
 	"github.com/epic-events/crm/seeds"
 )
 
-// scaleStore adapts *store.DB to seeds.ScaleStore, as app does.
+// scaleStore adapts *store.DB to seeds.ScaleStore, as app does: one
+// store.Load that defers the indexes.
 type scaleStore struct {
 	db *store.DB
 	// onInsert, when set, runs before each bulk insert of a table, inside the
 	// transaction: a test interrupts a batch midway with it.
 	onInsert func(table string)
+	load     *store.Load
 }
 
-func (s scaleStore) LastIDs(ctx context.Context) (seeds.ScaleIDs, error) {
+func (s *scaleStore) LastIDs(ctx context.Context) (seeds.ScaleIDs, error) {
 	m, err := s.db.MaxIDs(ctx)
 	return seeds.ScaleIDs{Users: m.Users, Customers: m.Customers, Contracts: m.Contracts, Payments: m.Payments, Events: m.Events}, err
 }
 
-func (s scaleStore) Tx(ctx context.Context, fn func(seeds.BulkWriter) error) error {
-	return s.db.Tx(ctx, func(r *store.Repos) error { return fn(hookedWriter{r, s.onInsert}) })
+func (s *scaleStore) Tx(ctx context.Context, fn func(seeds.BulkWriter) error) error {
+	return s.load.Tx(ctx, func(b *store.Bulk) error { return fn(hookedWriter{b, s.onInsert}) })
 }
 
-func (s scaleStore) Prepare(ctx context.Context) (func(context.Context) error, error) {
-	restore, err := s.db.DeferIndexes(ctx, "customers", "contracts", "payments", "events")
-	return func(ctx context.Context) error { return errors.Join(restore(ctx), s.db.Analyze(ctx)) }, err
+func (s *scaleStore) Prepare(ctx context.Context) (func(context.Context) error, error) {
+	var err error
+	s.load, err = s.db.StartLoad(ctx, store.LoadOptions{Tables: []string{"customers", "contracts", "payments", "events"}, DeferIndexes: true})
+	return s.load.Finish, err
 }
 
 type hookedWriter struct {
-	*store.Repos
+	*store.Bulk
 	on func(table string)
 }
 
@@ -51,19 +54,19 @@ func (w hookedWriter) hook(table string) {
 
 func (w hookedWriter) InsertContracts(ctx context.Context, ks []domain.Contract) error {
 	w.hook("contracts")
-	return w.Repos.InsertContracts(ctx, ks)
+	return w.Bulk.InsertContracts(ctx, ks)
 }
 
 func (w hookedWriter) InsertEvents(ctx context.Context, es []domain.Event) error {
 	w.hook("events")
-	return w.Repos.InsertEvents(ctx, es)
+	return w.Bulk.InsertEvents(ctx, es)
 }
 
 var scaleNow = time.Date(2026, time.March, 14, 15, 9, 26, 0, time.UTC)
 
 func scaleSeed(t *testing.T, db *store.DB, n, batch int) seeds.ScaleResult {
 	t.Helper()
-	res, err := seeds.Scale(context.Background(), scaleStore{db: db}, seeds.ScaleOptions{Customers: n, Batch: batch, Now: scaleNow})
+	res, err := seeds.Scale(context.Background(), &scaleStore{db: db}, seeds.ScaleOptions{Customers: n, Batch: batch, Now: scaleNow})
 	if err != nil {
 		t.Fatalf("Scale(%d): %v", n, err)
 	}
@@ -369,7 +372,7 @@ func TestScaleInterruptedKeepsWholeBatches(t *testing.T) {
 			store func(cancel func()) seeds.ScaleStore
 			opts  func(cancel func()) func(seeds.ScaleProgress)
 		}{
-			{"between two batches", func(func()) seeds.ScaleStore { return scaleStore{db: db} },
+			{"between two batches", func(func()) seeds.ScaleStore { return &scaleStore{db: db} },
 				func(cancel func()) func(seeds.ScaleProgress) {
 					return func(p seeds.ScaleProgress) {
 						if p.Phase == "customers" && p.Customers == kept*batch {
@@ -379,7 +382,7 @@ func TestScaleInterruptedKeepsWholeBatches(t *testing.T) {
 				}},
 			{"in the middle of a batch, after its customers and contracts", func(cancel func()) seeds.ScaleStore {
 				writes := 0
-				return scaleStore{db: db, onInsert: func(table string) {
+				return &scaleStore{db: db, onInsert: func(table string) {
 					if table == "events" {
 						if writes++; writes == kept+1 {
 							cancel()
@@ -395,6 +398,7 @@ func TestScaleInterruptedKeepsWholeBatches(t *testing.T) {
 				if err := db.SeedGrants(ctx, mustGrants(t)); err != nil {
 					t.Fatal(err)
 				}
+				indexes := indexNames(t, db)
 				cctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				res, err := seeds.Scale(cctx, tt.store(cancel), seeds.ScaleOptions{Customers: 5 * batch, Batch: batch, Now: scaleNow, Progress: tt.opts(cancel)})
@@ -407,10 +411,39 @@ func TestScaleInterruptedKeepsWholeBatches(t *testing.T) {
 				if got := readCompany(t, db).dump(); !slices.Equal(got, want) {
 					t.Errorf("after the interruption the database is not the first %d batches:\n%s", kept, firstDiff(want, got))
 				}
+				if got := indexNames(t, db); !slices.Equal(got, indexes) {
+					t.Errorf("after the interruption the indexes are %v, want %v", got, indexes)
+				}
 				assertListsUseIndexes(t, db)
 			})
 		}
 	})
+}
+
+// indexNames lists the indexes of db, by name.
+func indexNames(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"
+	if db.Driver() == store.DriverMySQL {
+		q = "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY index_name"
+	}
+	rows, err := db.SQL().QueryContext(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return names
 }
 
 // assertListsUseIndexes checks that the events list is read through its index

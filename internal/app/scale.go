@@ -38,7 +38,8 @@ func (r *root) seedScale(ctx context.Context, n int) error {
 	r.printf("Seeding %d customers (about %d contracts, %d events), %d sales, %d support and %d managers into %s.\n",
 		n, 5*n, 10*n, sales, support, managers, db.Describe())
 	p := newProgress(r.stdout, outputIsTerminal(r.stdout))
-	res, err := seeds.Scale(ctx, scaleStore{db: db, n: n}, seeds.ScaleOptions{Customers: n, Now: r.now(), Progress: p.update})
+	note := func(s string) { r.printf("Note: %s.\n", s) }
+	res, err := seeds.Scale(ctx, &scaleStore{db: db, n: n, note: note}, seeds.ScaleOptions{Customers: n, Now: r.now(), Progress: p.update})
 	p.end()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -53,36 +54,42 @@ func (r *root) seedScale(ctx context.Context, n int) error {
 	return nil
 }
 
-// scaleStore is the store as the scale generator sees it; n is the number of
-// customers about to be written.
+// scaleStore is the store as the scale generator sees it: one bulk load
+// (store.Load), started by Prepare; n is the number of customers about to be
+// written, note says what the user should know about the load.
 type scaleStore struct {
-	db *store.DB
-	n  int
+	db   *store.DB
+	n    int
+	note func(string)
+	load *store.Load
 }
 
-func (s scaleStore) LastIDs(ctx context.Context) (seeds.ScaleIDs, error) {
+func (s *scaleStore) LastIDs(ctx context.Context) (seeds.ScaleIDs, error) {
 	m, err := s.db.MaxIDs(ctx)
 	return seeds.ScaleIDs{Users: m.Users, Customers: m.Customers, Contracts: m.Contracts, Payments: m.Payments, Events: m.Events}, err
 }
 
-func (s scaleStore) Tx(ctx context.Context, fn func(seeds.BulkWriter) error) error {
-	return s.db.Tx(ctx, func(r *store.Repos) error { return fn(r) })
+func (s *scaleStore) Tx(ctx context.Context, fn func(seeds.BulkWriter) error) error {
+	return s.load.Tx(ctx, func(b *store.Bulk) error { return fn(b) })
 }
 
-// Prepare defers the index builds of the tables loaded (SQLite only: see
-// store.DeferIndexes) and, once the load is over, builds them and refreshes
-// the optimiser's statistics. A load smaller than what the database already
-// holds keeps the indexes: rebuilding them would cost more than it saves.
-func (s scaleStore) Prepare(ctx context.Context) (func(context.Context) error, error) {
+// Prepare starts the load, deferring the secondary indexes of the tables it
+// fills (store.LoadOptions) unless the database already holds more customers
+// than it is about to add: rebuilding them would then cost more than it saves.
+func (s *scaleStore) Prepare(ctx context.Context) (func(context.Context) error, error) {
 	held, err := s.db.MaxIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if held.Customers > int64(s.n) {
-		return s.db.Analyze, nil
+	s.load, err = s.db.StartLoad(ctx, store.LoadOptions{
+		// Not users: a few hundred rows, whose indexes cost nothing to keep.
+		Tables:       []string{"customers", "contracts", "payments", "events"},
+		DeferIndexes: held.Customers <= int64(s.n),
+	})
+	if s.load.Kept != "" && s.note != nil {
+		s.note(s.load.Kept + ": they stay in place during the load, which makes it slower (run it with the migrating account to build them after the load)")
 	}
-	restore, err := s.db.DeferIndexes(ctx, "customers", "contracts", "payments", "events")
-	return func(ctx context.Context) error { return errors.Join(restore(ctx), s.db.Analyze(ctx)) }, err
+	return s.load.Finish, err
 }
 
 func outputIsTerminal(w io.Writer) bool {

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
+
 	"github.com/epic-events/crm/internal/store"
+	"github.com/epic-events/crm/internal/store/storetest"
 	"github.com/epic-events/crm/seeds"
 )
 
@@ -65,6 +70,57 @@ func TestDBSeedScale(t *testing.T) {
 			t.Errorf("exit %d, stderr %q; want %d", r.code, r.stderr, ExitForbidden)
 		}
 	})
+}
+
+// db seed --scale is a db command for the migrating account, which builds the
+// indexes after the load; the running account (no DDL) may run it too: the
+// indexes stay in place during the load, and it is told so. Either way the
+// schema is whole after it.
+func TestDBSeedScaleWithEitherAccount(t *testing.T) {
+	autoIncrement := regexp.MustCompile(` AUTO_INCREMENT=\d+`)
+	appAccount, migrator, name := leastPrivilege(t)
+	session := t.TempDir() + "/session"
+	mustSucceed(t, as(t, migrator, name, session).run("db", "migrate"))
+	admin := sqlConn(t, os.Getenv(storetest.EnvMySQLDSN))
+	schema := func() string {
+		t.Helper()
+		var all string
+		for _, table := range []string{"customers", "contracts", "payments", "events"} {
+			var n, create string
+			if err := admin.QueryRow("SHOW CREATE TABLE `"+name+"`."+table).Scan(&n, &create); err != nil {
+				t.Fatal(err)
+			}
+			// The next AUTO_INCREMENT value is not the schema's.
+			all += autoIncrement.ReplaceAllString(create, "") + "\n"
+		}
+		return all
+	}
+	want := schema()
+	for _, tt := range []struct {
+		account *mysql.Config
+		note    bool
+	}{
+		{appAccount, true},
+		{migrator, false},
+	} {
+		t.Run(tt.account.User, func(t *testing.T) {
+			r := as(t, tt.account, name, session).run("db", "seed", "--scale", "60")
+			mustSucceed(t, r)
+			if got := strings.Contains(r.stdout, "may not change indexes"); got != tt.note {
+				t.Errorf("a note that the account may not change indexes: %t, want %t\n%s", got, tt.note, r.stdout)
+			}
+			if !strings.Contains(r.stdout, "Seeded ") {
+				t.Errorf("no summary:\n%s", r.stdout)
+			}
+			if got := schema(); got != want {
+				t.Errorf("after the seed the schema is\n%s\nwant\n%s", got, want)
+			}
+			var left int
+			if err := admin.QueryRow("SELECT COUNT(*) FROM `" + name + "`.settings WHERE `key` = 'store.deferred_indexes'").Scan(&left); err != nil || left != 0 {
+				t.Errorf("%d records of indexes to build again (%v), want none", left, err)
+			}
+		})
+	}
 }
 
 func TestScaleProgress(t *testing.T) {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/epic-events/crm/internal/domain"
@@ -13,7 +12,8 @@ import (
 // carry the ids the caller chose (so children can point at parents without
 // reading ids back), and go in multi-row INSERTs sent straight to the
 // connection, skipping GORM's statement building, which costs more per row
-// than the database does. Nothing is validated beyond the schema's constraints.
+// than the database does. Nothing is validated beyond the schema's constraints
+// (and inside a Load on MariaDB, not even the foreign keys: see Load).
 
 // bulkParams caps the placeholders of one statement: under SQLite's 32 766
 // and small enough to keep a MySQL packet far below max_allowed_packet.
@@ -41,15 +41,24 @@ func (r *Repos) MaxIDs(ctx context.Context) (MaxIDs, error) {
 	return m, nil
 }
 
+// Bulk writes rows whose ids are set inside one transaction of a bulk load
+// (Load.Tx). prefix goes before each INSERT: MariaDB's per-statement settings
+// of the load (see Load), or nothing.
+type Bulk struct {
+	*Repos
+	prefix string
+}
+
 // insertRows writes n rows of cols into table, as few statements as the
 // placeholder cap allows. row(i, args) appends row i's values to args.
-func (r *Repos) insertRows(ctx context.Context, op, table string, cols []string, n int, row func(i int, args []any) []any) error {
+func (b *Bulk) insertRows(ctx context.Context, op, table string, cols []string, n int, row func(i int, args []any) []any) error {
 	if n == 0 {
 		return nil
 	}
+	r := b.Repos
 	per := max(bulkParams/len(cols), 1)
 	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	head := b.prefix + "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	pool := r.db.Statement.ConnPool
 	var sb strings.Builder
 	args := make([]any, 0, min(n, per)*len(cols))
@@ -78,6 +87,32 @@ func (r *Repos) insertRows(ctx context.Context, op, table string, cols []string,
 	return nil
 }
 
+// The Repos' inserts write rows with their ids set outside a Load, every
+// constraint checked: for tests that need many rows.
+func (r *Repos) InsertUsers(ctx context.Context, us []domain.Collaborator) error {
+	return (&Bulk{Repos: r}).InsertUsers(ctx, us)
+}
+
+func (r *Repos) InsertCustomers(ctx context.Context, cs []domain.Customer) error {
+	return (&Bulk{Repos: r}).InsertCustomers(ctx, cs)
+}
+
+func (r *Repos) InsertContracts(ctx context.Context, ks []domain.Contract) error {
+	return (&Bulk{Repos: r}).InsertContracts(ctx, ks)
+}
+
+func (r *Repos) InsertPayments(ctx context.Context, ps []domain.Payment) error {
+	return (&Bulk{Repos: r}).InsertPayments(ctx, ps)
+}
+
+func (r *Repos) InsertEvents(ctx context.Context, es []domain.Event) error {
+	return (&Bulk{Repos: r}).InsertEvents(ctx, es)
+}
+
+func (r *Repos) InsertAudit(ctx context.Context, es []domain.AuditEntry) error {
+	return (&Bulk{Repos: r}).InsertAudit(ctx, es)
+}
+
 func (r *Repos) inTx() bool {
 	_, ok := r.db.Statement.ConnPool.(interface{ Commit() error })
 	return ok
@@ -85,10 +120,10 @@ func (r *Repos) inTx() bool {
 
 // InsertUsers writes collaborators with their ids set; CreatedAt and UpdatedAt
 // must be set too.
-func (r *Repos) InsertUsers(ctx context.Context, us []domain.Collaborator) error {
+func (b *Bulk) InsertUsers(ctx context.Context, us []domain.Collaborator) error {
 	cols := []string{"id", "employee_number", "full_name", "email", "password_hash", "role", "active",
 		"failed_logins", "locked_until", "version", "created_at", "updated_at"}
-	return r.insertRows(ctx, "insert users", "users", cols, len(us), func(i int, a []any) []any {
+	return b.insertRows(ctx, "insert users", "users", cols, len(us), func(i int, a []any) []any {
 		u := &us[i]
 		return append(a, u.ID, strings.TrimSpace(u.EmployeeNumber), u.FullName, domain.NormalizeEmail(u.Email),
 			u.PasswordHash, string(u.Role), u.Active, u.FailedLogins, stampPtr(u.LockedUntil), version(u.Version),
@@ -97,9 +132,9 @@ func (r *Repos) InsertUsers(ctx context.Context, us []domain.Collaborator) error
 }
 
 // InsertCustomers writes customers with their ids and times set.
-func (r *Repos) InsertCustomers(ctx context.Context, cs []domain.Customer) error {
+func (b *Bulk) InsertCustomers(ctx context.Context, cs []domain.Customer) error {
 	cols := []string{"id", "full_name", "email", "phone", "company_name", "sales_contact_id", "version", "created_at", "updated_at"}
-	return r.insertRows(ctx, "insert customers", "customers", cols, len(cs), func(i int, a []any) []any {
+	return b.insertRows(ctx, "insert customers", "customers", cols, len(cs), func(i int, a []any) []any {
 		c := &cs[i]
 		return append(a, c.ID, c.FullName, domain.NormalizeEmail(c.Email), c.Phone, c.CompanyName, c.SalesContactID,
 			version(c.Version), stamp(c.CreatedAt), stamp(c.UpdatedAt))
@@ -107,9 +142,9 @@ func (r *Repos) InsertCustomers(ctx context.Context, cs []domain.Customer) error
 }
 
 // InsertContracts writes contracts with their ids and times set.
-func (r *Repos) InsertContracts(ctx context.Context, ks []domain.Contract) error {
+func (b *Bulk) InsertContracts(ctx context.Context, ks []domain.Contract) error {
 	cols := []string{"id", "customer_id", "total_amount", "amount_due", "status", "signed_at", "version", "created_at", "updated_at"}
-	return r.insertRows(ctx, "insert contracts", "contracts", cols, len(ks), func(i int, a []any) []any {
+	return b.insertRows(ctx, "insert contracts", "contracts", cols, len(ks), func(i int, a []any) []any {
 		k := &ks[i]
 		status := k.Status
 		if status == "" {
@@ -121,19 +156,19 @@ func (r *Repos) InsertContracts(ctx context.Context, ks []domain.Contract) error
 }
 
 // InsertPayments writes payments with their ids and times set.
-func (r *Repos) InsertPayments(ctx context.Context, ps []domain.Payment) error {
+func (b *Bulk) InsertPayments(ctx context.Context, ps []domain.Payment) error {
 	cols := []string{"id", "contract_id", "amount", "received_at", "recorded_by", "created_at"}
-	return r.insertRows(ctx, "insert payments", "payments", cols, len(ps), func(i int, a []any) []any {
+	return b.insertRows(ctx, "insert payments", "payments", cols, len(ps), func(i int, a []any) []any {
 		p := &ps[i]
 		return append(a, p.ID, p.ContractID, p.Amount.Cents(), stamp(p.ReceivedAt), p.RecordedByID, stamp(p.CreatedAt))
 	})
 }
 
 // InsertEvents writes events with their ids and times set.
-func (r *Repos) InsertEvents(ctx context.Context, es []domain.Event) error {
+func (b *Bulk) InsertEvents(ctx context.Context, es []domain.Event) error {
 	cols := []string{"id", "contract_id", "name", "support_contact_id", "start_at", "end_at", "location",
 		"attendees", "notes", "version", "created_at", "updated_at"}
-	return r.insertRows(ctx, "insert events", "events", cols, len(es), func(i int, a []any) []any {
+	return b.insertRows(ctx, "insert events", "events", cols, len(es), func(i int, a []any) []any {
 		e := &es[i]
 		return append(a, e.ID, e.ContractID, e.Name, e.SupportContactID, stamp(e.StartAt), stamp(e.EndAt),
 			e.Location, e.Attendees, e.Notes, version(e.Version), stamp(e.CreatedAt), stamp(e.UpdatedAt))
@@ -141,9 +176,9 @@ func (r *Repos) InsertEvents(ctx context.Context, es []domain.Event) error {
 }
 
 // InsertAudit writes audit entries with their ids and times set.
-func (r *Repos) InsertAudit(ctx context.Context, es []domain.AuditEntry) error {
+func (b *Bulk) InsertAudit(ctx context.Context, es []domain.AuditEntry) error {
 	cols := []string{"id", "actor_id", "actor_email", "action", "entity", "entity_id", "changes", "at"}
-	return r.insertRows(ctx, "insert audit", "audit_log", cols, len(es), func(i int, a []any) []any {
+	return b.insertRows(ctx, "insert audit", "audit_log", cols, len(es), func(i int, a []any) []any {
 		e := &es[i]
 		return append(a, e.ID, e.ActorID, domain.NormalizeEmail(e.ActorEmail), e.Action, e.Entity, e.EntityID, "[]", stamp(e.At))
 	})
@@ -154,44 +189,6 @@ func version(v int64) int64 {
 		return 1
 	}
 	return v
-}
-
-// DeferIndexes drops the secondary indexes of tables and returns the function
-// that builds them again, from the very statements the migration created them
-// with. Only on SQLite, where loading a large table and indexing it afterwards
-// was measured faster (BENCHMARKS.md); elsewhere it does nothing. Unique
-// constraints stay, so duplicates are still refused during the load. The caller
-// must call restore whatever happens (with a context that is not cancelled):
-// until then, lists scan.
-func (db *DB) DeferIndexes(ctx context.Context, tables ...string) (restore func(context.Context) error, err error) {
-	noop := func(context.Context) error { return nil }
-	if db.driver != DriverSQLite || len(tables) == 0 {
-		return noop, nil
-	}
-	var defs []struct{ Name, SQL string }
-	q := "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?" +
-		strings.Repeat(", ?", len(tables)-1) + ") ORDER BY name"
-	args := make([]any, len(tables))
-	for i, t := range tables {
-		args[i] = t
-	}
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&defs).Error; err != nil {
-		return noop, translate("defer indexes", err)
-	}
-	restore = func(ctx context.Context) error {
-		for _, d := range defs {
-			if err := db.gorm.WithContext(ctx).Exec(strings.Replace(d.SQL, "CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)).Error; err != nil {
-				return translate("restore index "+d.Name, err)
-			}
-		}
-		return nil
-	}
-	for _, d := range defs {
-		if err := db.gorm.WithContext(ctx).Exec("DROP INDEX IF EXISTS " + d.Name).Error; err != nil {
-			return restore, translate(fmt.Sprintf("drop index %s", d.Name), err)
-		}
-	}
-	return restore, nil
 }
 
 // Analyze refreshes the optimiser's statistics after a bulk load, so that the
