@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/epic-events/crm/internal/domain"
+	"github.com/epic-events/crm/internal/store"
 	"github.com/epic-events/crm/seeds"
 )
 
@@ -36,38 +37,48 @@ func (r *root) launch(ctx context.Context, reset bool, opts resetOptions) error 
 		return err
 	}
 	defer w.Close()
+	notice := ""
 	if !cfg.Production() {
-		empty, err := w.db.Empty(ctx)
+		// The demo account first: where it exists the database is not empty,
+		// and the launch of a demo database asks nothing more before the prompt.
+		demo, err := hasDemoAccounts(ctx, w.db)
+		if err == nil && !demo {
+			demo, err = r.seedIfEmpty(ctx, w.db)
+		}
 		if err != nil {
 			return err
 		}
-		if empty {
-			switch err := r.seedDemo(ctx, w.db); {
-			case err == nil:
-				r.printf("The database was empty: the demo data has been seeded.\n")
-			case isNotEmpty(err):
-				// Another launch seeded it between our look and our write: nothing to do.
-			default:
+		if demo && !reset { // a reset has just listed the accounts
+			if notice, err = demoNotice(); err != nil {
 				return err
 			}
-		}
-	}
-	notice := ""
-	if !reset && !cfg.Production() { // a reset has just listed the accounts
-		if notice, err = demoNotice(ctx, w); err != nil {
-			return err
 		}
 	}
 	return r.menus(ctx, w, notice)
 }
 
-// demoNotice tells how to log in where the demo accounts exist: one line per
-// role (the full list is in the README and after a reset).
-func demoNotice(ctx context.Context, w *world) (string, error) {
-	demo, err := hasDemoAccounts(ctx, w.db)
-	if err != nil || !demo {
-		return "", err
+// seedIfEmpty seeds the demo data into an empty database, and reports whether
+// the demo accounts are there now.
+func (r *root) seedIfEmpty(ctx context.Context, db *store.DB) (bool, error) {
+	empty, err := db.Empty(ctx)
+	if err != nil || !empty {
+		return false, err
 	}
+	switch err := r.seedDemo(ctx, db); {
+	case err == nil:
+		r.printf("The database was empty: the demo data has been seeded.\n")
+		return true, nil
+	case isNotEmpty(err):
+		// Another launch seeded it between our look and our write.
+		return hasDemoAccounts(ctx, db)
+	default:
+		return false, err
+	}
+}
+
+// demoNotice tells how to log in with the demo accounts: one line per role
+// (the full list is in the README and after a reset).
+func demoNotice() (string, error) {
 	accounts, err := seeds.Accounts()
 	if err != nil {
 		return "", err
