@@ -39,8 +39,26 @@ func (db *DB) provider() (*goose.Provider, error) {
 	)
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration. Processes migrating one database at
+// the same moment take turns (see lockMigrations): the first applies what is
+// pending, and the others, once they hold the lock, find it applied (goose
+// lists the versions applied after the lock is taken) and apply nothing. One
+// that waits longer than Config.MigrateWait gives up with an unavailable
+// error naming the lock. Nothing pending: no lock, one SELECT.
 func (db *DB) Migrate(ctx context.Context) error {
+	if pending, err := db.Pending(ctx); err == nil && !pending {
+		return nil
+	}
+	release, err := db.lockMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return db.migrateLocked(ctx)
+}
+
+// migrateLocked is Migrate once the lock is held.
+func (db *DB) migrateLocked(ctx context.Context) error {
 	p, err := db.provider()
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -52,15 +70,22 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // Reset drops every application table and goose's version table, children
-// first so that no foreign key is left dangling, then migrates from empty.
+// first so that no foreign key is left dangling, then migrates from empty,
+// holding the migration lock throughout: a program launched meanwhile finds
+// migrations pending and waits for the reset to end.
 func (db *DB) Reset(ctx context.Context) error {
+	release, err := db.lockMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	drop := append([]string{versionTable}, reversed(tables)...)
 	for _, t := range drop {
 		if err := db.gorm.WithContext(ctx).Exec("DROP TABLE IF EXISTS " + t).Error; err != nil {
 			return translate("reset: drop "+t, err)
 		}
 	}
-	return db.Migrate(ctx)
+	return db.migrateLocked(ctx)
 }
 
 func reversed(s []string) []string {

@@ -45,6 +45,9 @@ type Config struct {
 	// DriverLog receives what the MySQL driver would print to stderr on its own
 	// (lost connections, mostly); nil drops it. stderr belongs to the terminal UI.
 	DriverLog func(line string)
+	// MigrateWait is how long Migrate waits for another process migrating the
+	// same database before it gives up; 0 means DefaultMigrateWait.
+	MigrateWait time.Duration
 }
 
 // DB is an open database: the repositories on the connection pool, plus
@@ -55,6 +58,10 @@ type DB struct {
 	sql      *sql.DB
 	driver   string
 	describe string // SQLite; MySQL's depends on the server in use
+	path     string // SQLite: the file
+
+	// migrateWait bounds Migrate's wait for another process's migration.
+	migrateWait time.Duration
 
 	servers  *servers // MySQL: the servers of DB_HOST and the one in use
 	user     string
@@ -103,6 +110,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("open: query counter: %w", err)
 	}
 	db.Repos = &Repos{db: db.gorm, driver: db.driver, now: now}
+	db.migrateWait = cfg.MigrateWait
+	if db.migrateWait <= 0 {
+		db.migrateWait = DefaultMigrateWait
+	}
 	return db, nil
 }
 
@@ -140,7 +151,7 @@ func openSQLite(ctx context.Context, cfg Config, gcfg *gorm.Config) (*DB, error)
 		_ = sqlDB.Close()
 		return nil, fail(err)
 	}
-	return &DB{gorm: g, sql: sqlDB, driver: DriverSQLite, describe: "SQLite file " + path}, nil
+	return &DB{gorm: g, sql: sqlDB, driver: DriverSQLite, describe: "SQLite file " + path, path: path}, nil
 }
 
 // sqliteReason keeps the driver's reason short ("unable to open database file")
