@@ -40,6 +40,7 @@ func (r *root) openLogged(ctx context.Context, cfg config.Config, driverLog func
 	sc := storeConfig(cfg)
 	sc.Now = func() time.Time { return r.now().UTC() }
 	sc.DriverLog = driverLog
+	sc.MigrateWait = r.migrateWait
 	db, err := store.Open(ctx, sc)
 	if err != nil {
 		return nil, &settingsError{err}

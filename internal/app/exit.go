@@ -105,12 +105,3 @@ type reportedPanic struct {
 	value any
 	ref   string
 }
-
-// panicApology is what run prints of a recovered panic: never its value, which
-// may hold anything, a secret included; the reference when it was reported.
-func panicApology(recovered any) string {
-	if p, ok := recovered.(*reportedPanic); ok {
-		return apologyFor(p.ref)
-	}
-	return apology
-}

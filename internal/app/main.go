@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -28,6 +27,9 @@ type deps struct {
 	isTerminal func(io.Reader) bool
 	// hashParams are the argon2id costs for the passwords seeded; tests use cheap ones.
 	hashParams auth.Params
+	// migrateWait bounds the wait for another program migrating the same
+	// database; 0 means the store's default. Tests shorten it.
+	migrateWait time.Duration
 }
 
 // Main runs the program with args (without the program name) and returns the
@@ -45,23 +47,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 // run is Main with its dependencies explicit. It never panics and never exits.
-func run(ctx context.Context, args []string, d deps) (code int) {
-	defer func() {
-		if r := recover(); r != nil {
-			// The value may hold anything, a secret included: the user sees the apology only.
-			fmt.Fprintln(d.stderr, "epicevents: "+panicApology(r))
-			code = ExitError
-		}
-	}()
-	err := newRoot(d).execute(ctx, args)
-	if err == nil {
-		return ExitOK
-	}
-	fmt.Fprintln(d.stderr, "epicevents: "+oneLine(message(err)))
-	if usage, ok := err.(*usageError); ok && usage.showHelp {
-		fmt.Fprintln(d.stderr, "Run 'epicevents --help' for usage.")
-	}
-	return exitCode(err)
+func run(ctx context.Context, args []string, d deps) int {
+	return newRoot(d).run(ctx, args)
 }
 
 func stdinIsTerminal(r io.Reader) bool {

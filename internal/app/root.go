@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/epic-events/crm/internal/config"
+	"github.com/epic-events/crm/internal/domain"
+	"github.com/epic-events/crm/internal/report"
 )
 
 // root is one run of the command tree.
@@ -17,6 +22,9 @@ type root struct {
 	started bool
 	// terminal opens the terminal the menus run on; tests script it.
 	terminal func() terminal
+	// actor is the collaborator a command acts for, once verified (see
+	// actingAs): a panic's report names them.
+	actor *domain.Collaborator
 }
 
 func newRoot(d deps) *root {
@@ -61,6 +69,72 @@ func (r *root) action(fn func(ctx context.Context) error) func(*cobra.Command, [
 		r.started = true
 		return fn(cmd.Context())
 	}
+}
+
+// run is one command line, start to end, and returns the exit code. It never
+// panics and never exits: a panic anywhere in a command is recovered here,
+// once, reported (reportPanic), and becomes the apology with the report's
+// reference and exit 1.
+func (r *root) run(ctx context.Context, args []string) (code int) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			// The value may hold anything, a secret included: the user sees the apology only.
+			fmt.Fprintln(r.stderr, "epicevents: "+apologyFor(r.reportPanic(rec)))
+			code = ExitError
+		}
+	}()
+	err := r.execute(ctx, args)
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintln(r.stderr, "epicevents: "+oneLine(message(err)))
+	if usage, ok := err.(*usageError); ok && usage.showHelp {
+		fmt.Fprintln(r.stderr, "Run 'epicevents --help' for usage.")
+	}
+	return exitCode(err)
+}
+
+// actingAs records whom the command acts for, once the session is verified,
+// for the report of a panic that may follow.
+func (r *root) actingAs(c domain.Collaborator) { r.actor = &c }
+
+// flushWait bounds the wait for the reports still queued at exit: main's
+// os.Exit would skip any deferred flush.
+const flushWait = 2 * time.Second
+
+// reportPanic sends a recovered panic to Sentry with the stack of the
+// goroutine that panicked (it runs in run's deferred recovery, above the
+// panicking frames) and the actor's id and role when known, scrubbed like
+// every report, waits until it has left, and returns its reference ("" when
+// nothing was sent). A panic the menus reported already (with the terminal
+// restored first) is not sent again. The reporter is made from the settings
+// here: the command's own, if it had one, went with its world.
+func (r *root) reportPanic(rec any) (ref string) {
+	if p, ok := rec.(*reportedPanic); ok {
+		return p.ref
+	}
+	defer func() {
+		// Reporting must not panic in its turn: the apology goes out without a reference.
+		if recover() != nil {
+			ref = ""
+		}
+	}()
+	cfg, err := r.settings()
+	if err != nil {
+		return ""
+	}
+	rep, err := newReporter(cfg)
+	if err != nil {
+		return ""
+	}
+	ref = rep.Panic(rec, r.actor)
+	rep.Flush(flushWait)
+	return ref
+}
+
+// newReporter is the Sentry reporter the settings describe (off without SENTRY_DSN).
+func newReporter(cfg config.Config) (*report.Reporter, error) {
+	return report.New(report.Options{DSN: cfg.SentryDSN, Environment: cfg.SentryEnvironment, Release: "epicevents@" + version})
 }
 
 func (r *root) execute(ctx context.Context, args []string) error {
