@@ -41,9 +41,10 @@ type Load struct {
 	// foreign-key checks off for that statement alone (SET STATEMENT ... FOR,
 	// which needs no privilege and leaves the session as it was): the load's
 	// rows refer only to rows it wrote itself, earlier or in the same
-	// transaction, and checking each reference cost a third of the server's
-	// time. A collaborator deleted by someone else while a load refers to them
-	// is the one case it lets through.
+	// transaction, and checking each reference cost the server an eighth of
+	// its work (at 100 000 customers: 22 s of CPU against 25 to 26 s, the load
+	// 7 % faster). A collaborator deleted by someone else while a load refers
+	// to them is the one case it lets through.
 	prefix string
 	// rebuild builds the indexes the load dropped again; nil when none was.
 	rebuild []string
