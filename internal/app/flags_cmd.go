@@ -40,6 +40,7 @@ func (r *root) asActor(ctx context.Context, fn func(w *world, actor service.Acto
 	if err != nil {
 		return err
 	}
+	r.actingAs(actor.Collaborator)
 	return fn(w, actor)
 }
 
