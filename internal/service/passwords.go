@@ -107,8 +107,9 @@ func (s *Auth) ChangePassword(ctx context.Context, actor Actor, current, next st
 		if cur.Version != u.Version || cur.PasswordHash != u.PasswordHash {
 			return domain.ErrStale
 		}
-		cur.PasswordHash = hash
-		if err := r.UpdateUser(ctx, &cur); err != nil {
+		next := cur
+		next.PasswordHash = hash
+		if err := r.UpdateUserFrom(ctx, cur, &next); err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}
 		if err := r.RevokeUserSessions(ctx, actor.ID, actor.SessionID, s.now()); err != nil {

@@ -51,9 +51,6 @@ type UserRepo interface {
 	// u.Version), then bumps u.Version and UpdatedAt; domain.ErrStale when the row
 	// changed. The login state is SetLoginState's alone and never written here.
 	UpdateUserFrom(ctx context.Context, was domain.Collaborator, u *domain.Collaborator) error
-	// UpdateUser is UpdateUserFrom for a caller that kept no read: the store reads
-	// (and on MySQL locks) the row first, one statement more.
-	UpdateUser(ctx context.Context, u *domain.Collaborator) error
 	// SetLoginState records failed logins and the lock without touching Version.
 	SetLoginState(ctx context.Context, id domain.ID, failed int, lockedUntil *time.Time) error
 	DeleteUser(ctx context.Context, id domain.ID) error

@@ -135,14 +135,21 @@ func (r *Repos) UpdateCustomerFrom(ctx context.Context, was domain.Customer, c *
 		c.SalesContactName = was.SalesContactName
 		return nil
 	}
+	c.SalesContactName, err = r.userName(ctx, op, c.SalesContactID)
+	return err
+}
+
+// userName reads a collaborator's full name for a record that shows it beside
+// their id: "" when there is no such collaborator.
+func (r *Repos) userName(ctx context.Context, op string, id domain.ID) (string, error) {
 	var names []string
-	if err := r.q(ctx).Raw("SELECT full_name FROM users WHERE id = ?", c.SalesContactID).Scan(&names).Error; err != nil {
-		return translate(op, err)
+	if err := r.q(ctx).Raw("SELECT full_name FROM users WHERE id = ?", id).Scan(&names).Error; err != nil {
+		return "", translate(op, err)
 	}
-	if len(names) > 0 {
-		c.SalesContactName = names[0]
+	if len(names) == 0 {
+		return "", nil
 	}
-	return nil
+	return names[0], nil
 }
 
 // DeleteCustomer deletes a customer that has no contract.

@@ -167,15 +167,9 @@ func (r *Repos) UpdateEventFrom(ctx context.Context, was domain.Event, e *domain
 	case was.SupportContactID != nil && *was.SupportContactID == *e.SupportContactID:
 		e.SupportContactName = was.SupportContactName
 	case e.SupportContactName == "":
-		var names []string
-		if err := r.q(ctx).Raw("SELECT full_name FROM users WHERE id = ?", *e.SupportContactID).Scan(&names).Error; err != nil {
-			return translate(op, err)
-		}
-		if len(names) > 0 {
-			e.SupportContactName = names[0]
-		}
+		e.SupportContactName, err = r.userName(ctx, op, *e.SupportContactID)
 	}
-	return nil
+	return err
 }
 
 // DeleteEvent deletes an event.
