@@ -53,6 +53,9 @@ type UserRepo interface {
 	UpdateUserFrom(ctx context.Context, was domain.Collaborator, u *domain.Collaborator) error
 	// SetLoginState records failed logins and the lock without touching Version.
 	SetLoginState(ctx context.Context, id domain.ID, failed int, lockedUntil *time.Time) error
+	// RehashPassword, a login's upkeep, replaces the hash old by new without
+	// touching Version; false when the stored hash is no longer old.
+	RehashPassword(ctx context.Context, userID domain.ID, old, new string) (bool, error)
 	DeleteUser(ctx context.Context, id domain.ID) error
 	ListUsers(ctx context.Context, f domain.UserFilter) (domain.List[domain.Collaborator], error)
 	// UserHoldings lists the customers a collaborator looks after and the events they support.
@@ -109,9 +112,6 @@ type SessionRepo interface {
 	RevokeUserSessions(ctx context.Context, userID domain.ID, keep string, at time.Time) error
 	// PruneSessions deletes up to limit sessions that expired before before, oldest first.
 	PruneSessions(ctx context.Context, before time.Time, limit int) (int64, error)
-	// RehashPassword, a login's upkeep beside its session, replaces the hash old
-	// by new without touching Version; false when the stored hash is no longer old.
-	RehashPassword(ctx context.Context, userID domain.ID, old, new string) (bool, error)
 }
 
 // AuditRepo keeps the audit trail.

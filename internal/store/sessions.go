@@ -120,17 +120,3 @@ func (r *Repos) PruneSessions(ctx context.Context, before time.Time, limit int) 
 	}
 	return res.RowsAffected, nil
 }
-
-// RehashPassword replaces a collaborator's password hash old by new, the same
-// password hashed at today's cost, and reports whether it did: not when the
-// stored hash is no longer old (a reset or a change committed since it was
-// read wins). Version and updated_at are left alone, as SetLoginState leaves
-// them: the collaborator's record has not changed for anyone who edits it, and
-// a login must not make their open edit stale.
-func (r *Repos) RehashPassword(ctx context.Context, userID domain.ID, old, new string) (bool, error) {
-	res := r.q(ctx).Exec("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?", new, userID, old)
-	if res.Error != nil {
-		return false, translate("rehash password", res.Error)
-	}
-	return res.RowsAffected == 1, nil
-}
