@@ -73,9 +73,20 @@ var (
 
 const mysqlNoSuchTable = 1146 // ER_NO_SUCH_TABLE
 
+// mysqlKeyDoesNotExist is a FORCE INDEX or USE INDEX naming an index the table
+// does not have (ER_KEY_DOES_NOT_EXITS, sic). The lists name only indexes the
+// migrations create, so it means a bulk load dropped them: one running now,
+// or one killed before it built them again (see deferredIndexesKey).
+const mysqlKeyDoesNotExist = 1176
+
+// errIndexesDropped is a list that needs an index a bulk load dropped: waiting
+// for the load to end, or running migrate, which builds them again, mends it.
+var errIndexesDropped = &domain.Error{Code: domain.CodeUnavailable, Message: "the database is being loaded, or a load stopped before it rebuilt its indexes: try again when the load ends, or run `epicevents db migrate` to rebuild them"}
+
 // translate turns a driver error into the domain's terms: duplicates and CHECK
-// failures into field errors, lost connections and lock timeouts into
-// "unavailable". Anything else stays internal, wrapped with op.
+// failures into field errors, lost connections, lock timeouts and indexes a
+// bulk load dropped into "unavailable". Anything else stays internal, wrapped
+// with op.
 func translate(op string, err error) error {
 	if err == nil {
 		return nil
@@ -112,6 +123,8 @@ func translate(op string, err error) error {
 			}
 		case mysqlNoSuchTable:
 			return fmt.Errorf("%s: the database is not migrated: %w", op, err)
+		case mysqlKeyDoesNotExist:
+			return errIndexesDropped
 		case 1044, 1142, 1143, 1227: // access denied to a database, table, column, or for an operation
 			return errPrivilege
 		}
