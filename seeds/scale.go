@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/brianvoe/gofakeit/v7"
 
 	"github.com/epic-events/crm/internal/domain"
 )
@@ -22,7 +19,7 @@ import (
 // one transaction, so memory does not grow with N and an interruption leaves
 // whole batches, parents with their children, and nothing half-written.
 
-// ScaleSeed is the generator's fixed gofakeit seed (0 would mean random).
+// ScaleSeed seeds the generator's random source: the same N gives the same rows.
 const ScaleSeed uint64 = 20260301
 
 // ScaleStaffHash is the password hash every generated collaborator shares:
@@ -135,7 +132,7 @@ func Scale(ctx context.Context, s ScaleStore, opts ScaleOptions) (ScaleResult, e
 // generator holds what the batches share: the random source, the staff's ids
 // and the next id of each table.
 type generator struct {
-	f                        *gofakeit.Faker
+	f                        *faker
 	opts                     ScaleOptions
 	now                      time.Time
 	next                     ScaleIDs // the last id given, per table
@@ -155,8 +152,7 @@ func newGenerator(ctx context.Context, s ScaleStore, opts ScaleOptions) (*genera
 		now = time.Now().UTC().Truncate(24 * time.Hour)
 	}
 	return &generator{
-		// Unlocked: one goroutine draws from it, and the lock costs a call each.
-		f:    gofakeit.NewFaker(rand.NewPCG(ScaleSeed, ScaleSeed), false),
+		f:    newFaker(ScaleSeed),
 		opts: opts,
 		now:  now,
 		next: base,
@@ -274,8 +270,6 @@ func (b *batch) write(ctx context.Context, w BulkWriter) error {
 	return w.InsertEvents(ctx, b.events)
 }
 
-var eventKinds = []string{"Gala", "Seminar", "Launch", "Party", "Conference", "Workshop", "Retreat", "Awards night"}
-
 // makeBatch generates n customers with their contracts, payments and events.
 func (g *generator) makeBatch(b *batch, n int) {
 	f := g.f
@@ -377,7 +371,7 @@ func (g *generator) makeEvents(b *batch, k domain.Contract, signed time.Time) {
 		e := domain.Event{
 			ID:         g.next.Events,
 			ContractID: k.ID,
-			Name:       f.Adjective() + " " + f.Noun() + " " + eventKinds[f.IntN(len(eventKinds))],
+			Name:       f.EventName(),
 			StartAt:    start,
 			EndAt:      start.Add(time.Duration(2+f.IntN(11)) * time.Hour),
 			Location:   f.City(),
@@ -387,7 +381,7 @@ func (g *generator) makeEvents(b *batch, k domain.Contract, signed time.Time) {
 			UpdatedAt:  signed,
 		}
 		if f.IntN(5) == 0 {
-			e.Notes = f.Sentence(8)
+			e.Notes = f.Note()
 		}
 		assigned := 90
 		if start.After(g.now) {
