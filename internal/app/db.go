@@ -23,8 +23,10 @@ func (r *root) dbCommand() *cobra.Command {
 	db.AddCommand(&cobra.Command{
 		Use:   "migrate",
 		Short: "Apply the pending migrations and update the permission matrix",
-		Args:  cobra.NoArgs,
-		RunE:  r.action(r.migrate),
+		Long: `Apply the pending migrations and update the permission matrix.
+It also builds again the indexes a 'db seed --scale' killed mid-load left dropped.`,
+		Args: cobra.NoArgs,
+		RunE: r.action(r.migrate),
 	})
 
 	var opts resetOptions
@@ -51,7 +53,11 @@ Refused when the database is not empty, and when APP_ENV=production.
 With --scale N, add a generated company instead, to any database: N customers,
 about 5N contracts and 10N events, N/500 sales and support collaborators (at
 least 2 each) and 3 managers, the same rows for the same N on the same day.
-It shows its progress; Ctrl+C stops it and keeps the batches already written.`,
+It shows its progress; Ctrl+C stops it and keeps the batches already written.
+Into a database holding at most N customers, it drops the secondary indexes of
+the tables it fills and builds them at the end: on MariaDB only when the account
+may ALTER, otherwise (and on MySQL) it keeps them, and is slower. If it is
+killed before the end, 'epicevents db migrate' builds them again.`,
 		Args: cobra.NoArgs,
 		RunE: r.action(func(ctx context.Context) error {
 			if scale < 0 {
@@ -81,6 +87,16 @@ func (r *root) migrate(ctx context.Context) error {
 	defer db.Close()
 	if err := prepare(ctx, db); err != nil {
 		return err
+	}
+	// A bulk load (db seed --scale) killed before it built its indexes again
+	// left lists slow, and on MariaDB failing: their error sends the user
+	// here. The launch does not look: that would cost every start a query.
+	rebuilt, err := db.RestoreIndexes(ctx)
+	if err != nil {
+		return err
+	}
+	if rebuilt {
+		r.printf("Rebuilt the indexes a bulk load (db seed --scale) had dropped and was stopped before building again.\n")
 	}
 	r.printf("Migrated: %s is up to date.\n", db.Describe())
 	return nil
