@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/epic-events/crm/internal/domain"
 	"github.com/epic-events/crm/internal/ui"
 )
 
@@ -54,11 +55,13 @@ func (r *root) menus(ctx context.Context, w *world, notice string) (err error) {
 	term := r.terminal()
 	defer term.restore()
 	defer func() {
-		// The terminal first, so the apology is readable; then Sentry; then
-		// run's recovery prints the apology, with the event's reference, and exits 1.
+		// The terminal first, so the apology is readable; then Sentry, with
+		// the collaborator logged in (Config.Acting keeps r.actor, as
+		// asActor does for a command); then run's recovery prints the
+		// apology, with the event's reference, and exits 1.
 		if rec := recover(); rec != nil {
 			term.restore()
-			panic(&reportedPanic{value: rec, ref: w.reporter.Panic(rec, nil)})
+			panic(&reportedPanic{value: rec, ref: w.reporter.Panic(rec, r.actor)})
 		}
 	}()
 	var onInterrupt func(func()) func()
@@ -78,7 +81,17 @@ func (r *root) menus(ctx context.Context, w *world, notice string) (err error) {
 		Idle:        w.cfg.SessionIdle,
 		Notice:      notice,
 		OnInterrupt: onInterrupt,
+		Acting:      r.actingIn,
 	})
+}
+
+// actingIn is actingAs for the menus, where whoever logs out leaves nobody.
+func (r *root) actingIn(c *domain.Collaborator) {
+	if c == nil {
+		r.actor = nil
+		return
+	}
+	r.actingAs(*c)
 }
 
 // SignalContext returns a context that SIGTERM cancels, and so does SIGINT

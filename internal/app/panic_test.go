@@ -5,15 +5,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/epic-events/crm/internal/domain"
 	"github.com/epic-events/crm/internal/service"
+	"github.com/epic-events/crm/internal/ui"
+	"github.com/epic-events/crm/internal/ui/uitest"
 	"github.com/epic-events/crm/seeds"
 )
 
@@ -131,9 +136,17 @@ func TestAPanicInACommandIsReportedOnceWithItsReference(t *testing.T) {
 	if e.Tags["role"] != "sales" {
 		t.Errorf("role tag %q, want sales", e.Tags["role"])
 	}
+	nothingSecretSent(t, sink, sales, token)
+}
+
+// nothingSecretSent checks that Sentry received nothing that identifies or
+// authenticates u beyond the id: the demo collaborator's email, name,
+// password hash, session token, password.
+func nothingSecretSent(t *testing.T, sink *sentrySink, u domain.Collaborator, token []byte) {
+	t.Helper()
 	sent := sink.all()
 	for what, secret := range map[string]string{
-		"the email": sales1, "the name": sales.FullName, "the password hash": sales.PasswordHash,
+		"the email": u.Email, "the name": u.FullName, "the password hash": u.PasswordHash,
 		"the session token": strings.TrimSpace(string(token)), "the password": seeds.DemoPassword,
 	} {
 		if strings.Contains(sent, secret) {
@@ -182,4 +195,93 @@ func TestAPanicBeforeAnySessionIsReportedWithoutActor(t *testing.T) {
 			t.Errorf("stderr %q, want the apology without a reference", got)
 		}
 	})
+}
+
+// explodingMenus is a scripted terminal whose question labelled label panics
+// the nth time it is asked, as a bug in a menu would; until then it answers
+// from its script.
+type explodingMenus struct {
+	ui.Prompter
+	label string
+	nth   int
+	asked int
+}
+
+func (e *explodingMenus) explodeAt(label string) {
+	if strings.Contains(label, e.label) {
+		if e.asked++; e.asked == e.nth {
+			explodeInTheMenus()
+		}
+	}
+}
+
+func explodeInTheMenus() { panic("a bug in a menu") }
+
+func (e *explodingMenus) Select(label string, items []string, opts ...ui.SelectOption) (int, error) {
+	e.explodeAt(label)
+	return e.Prompter.Select(label, items, opts...)
+}
+
+func (e *explodingMenus) Input(label, def string, validate func(string) error) (string, error) {
+	e.explodeAt(label)
+	return e.Prompter.Input(label, def, validate)
+}
+
+// A panic in the menus is reported as a command's is: with the id and role of
+// the collaborator logged in at that moment, and nobody before the login or
+// after a logout; never their email, name, hash, token or password.
+func TestAPanicInTheMenusNamesTheCollaboratorLoggedIn(t *testing.T) {
+	tests := []struct {
+		name     string
+		steps    []uitest.Step
+		label    string // the question that panics
+		nth      int    // the time it is asked
+		wantUser bool
+	}{
+		{"at the main menu, after the login", demoLogin(sales1), "Main menu", 1, true},
+		{"at the login, before any", nil, "Email", 1, false},
+		{"at the login, after a logout", append(demoLogin(sales1), uitest.Select("Main menu", ui.MenuLogout)), "Email", 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newProgram(t)
+			p.onTerminal()
+			sink := withSentry(t, p)
+			var stderr bytes.Buffer
+			r := newRoot(p.deps(io.Discard, &stderr))
+			r.terminal = func() terminal {
+				menus := &explodingMenus{Prompter: uitest.New(t, tt.steps...), label: tt.label, nth: tt.nth}
+				return terminal{prompter: menus, display: ui.Display{Location: time.UTC}, restore: func() {}}
+			}
+			if code := r.run(context.Background(), nil); code != ExitError {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, ExitError, stderr.String())
+			}
+			events := sink.events(t)
+			if len(events) != 1 {
+				t.Fatalf("%d events reached Sentry, want 1:\n%s", len(events), sink.all())
+			}
+			e := events[0]
+			if !tt.wantUser {
+				if len(e.User) != 0 || e.Tags["role"] != "" {
+					t.Errorf("user %v, role %q: want none", e.User, e.Tags["role"])
+				}
+				return
+			}
+			sales, err := p.db().GetUserByEmail(context.Background(), sales1)
+			must(t, err)
+			if want := map[string]any{"id": strconv.FormatInt(sales.ID, 10)}; fmt.Sprint(e.User) != fmt.Sprint(want) {
+				t.Errorf("user %v, want %v only", e.User, want)
+			}
+			if e.Tags["role"] != "sales" {
+				t.Errorf("role tag %q, want sales", e.Tags["role"])
+			}
+			frames := e.Exception[len(e.Exception)-1].Stacktrace.Frames
+			if len(frames) == 0 || !strings.Contains(frames[len(frames)-1].Function, "explodeInTheMenus") {
+				t.Errorf("the stack does not end where the panic happened: %+v", frames)
+			}
+			token, err := os.ReadFile(p.env["EPIC_SESSION_FILE"])
+			must(t, err)
+			nothingSecretSent(t, sink, sales, token)
+		})
+	}
 }

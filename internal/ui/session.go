@@ -52,6 +52,11 @@ type Config struct {
 	// that cancels the action under way, and calls the function it returns
 	// when Run ends. Without it, only Ctrl+C at a prompt goes back.
 	OnInterrupt func(interrupt func()) (stop func())
+	// Acting, when not nil, is told whom the menus act for whenever that
+	// changes: the collaborator at each login or check of the session, nil
+	// once they logged out or were thrown out. The app keeps it so that a
+	// panic is reported with their id and role, as a command's is.
+	Acting func(c *domain.Collaborator)
 }
 
 // MaxLoginTries is how many wrong logins end the program (exit 4), at the
@@ -116,6 +121,7 @@ func (s *session) run(ctx context.Context) error {
 		if !errors.Is(err, errLoggedOut) {
 			return err
 		}
+		s.setActor(service.Actor{})
 		if err := s.login(ctx, ""); err != nil {
 			return err
 		}
@@ -137,7 +143,8 @@ func (s *session) resume(ctx context.Context) error {
 			return s.login(ctx, "")
 		}
 		if aerr == nil {
-			s.token, s.email, s.actor = token, actor.Email, actor
+			s.token, s.email = token, actor.Email
+			s.setActor(actor)
 			s.p.touch()
 			return nil
 		}
@@ -208,7 +215,8 @@ func leave(err error) error {
 }
 
 func (s *session) loggedIn(token string, actor service.Actor) {
-	s.token, s.email, s.actor = token, actor.Email, actor
+	s.token, s.email = token, actor.Email
+	s.setActor(actor)
 	s.p.touch()
 	if err := s.Tokens.Save(token); err != nil {
 		// The menus work without it; only the next launch asks to log in again.
@@ -234,12 +242,28 @@ func (s *session) who(ctx context.Context) (service.Actor, error) {
 	if err != nil {
 		if domain.ErrorCode(err) == domain.CodeUnauthenticated {
 			s.forget()
+			s.setActor(service.Actor{})
 			return service.Actor{}, &endedError{err: err}
 		}
 		return service.Actor{}, err
 	}
-	s.actor = a
+	s.setActor(a)
 	return a, nil
+}
+
+// setActor records whom the menus act for (the zero Actor: nobody) and
+// tells Config.Acting.
+func (s *session) setActor(a service.Actor) {
+	s.actor = a
+	if s.Acting == nil {
+		return
+	}
+	if a.ID == 0 {
+		s.Acting(nil)
+		return
+	}
+	c := a.Collaborator
+	s.Acting(&c)
 }
 
 // forget removes the saved session if it is still ours (another terminal
