@@ -16,23 +16,15 @@ import (
 var customerFields = map[string]string{"full_name": "name", "company_name": "company", "sales_contact": "to"}
 
 func (r *root) customerCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	return nounCommand(&cobra.Command{
 		Use:     "customer",
 		Aliases: []string{"client"},
 		Short:   "List, show, create, update and reassign customers",
-		Args:    cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return &usageError{err: errors.New("customer needs a command: list, show, create, update or reassign"), showHelp: true}
-		},
-	}
-	cmd.AddCommand(r.customerList(), r.customerShow(), r.customerCreate(), r.customerUpdate(), r.customerReassign())
-	return cmd
+	}, r.customerList(), r.customerShow(), r.customerCreate(), r.customerUpdate(), r.customerReassign())
 }
 
 func (r *root) customerList() *cobra.Command {
 	var (
-		out    outputOptions
-		page   pageOptions
 		mine   bool
 		search string
 	)
@@ -42,32 +34,22 @@ func (r *root) customerList() *cobra.Command {
 		Example: `  epicevents customer list
   epicevents customer list --mine --search dubois
   epicevents customer list --limit 100 --page 2 --csv > customers-101-200.csv`,
-		Args: cobra.NoArgs,
-		RunE: r.runCmd(&out, func(ctx context.Context, _ []string) error {
-			if err := page.check(); err != nil {
-				return err
-			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				f := domain.CustomerFilter{Search: search}
-				if mine {
-					f.SalesContactID = a.ID
-				}
-				l, err := walkToPage(page, func(p domain.Page) (domain.List[domain.Customer], error) {
-					f.Page = p
-					return w.customers.List(ctx, a, f)
-				})
-				if err != nil {
-					return err
-				}
-				return printList(r, out, l, page.page+1, customerRecordOf, customerCSV, customerColumns)
-			})
-		}),
 	}
 	cmd.Flags().BoolVar(&mine, "mine", false, "only the customers you look after")
 	cmd.Flags().StringVar(&search, "search", "", "only customers whose name, email or company contains this text")
-	addPageFlags(cmd, &page)
-	addOutputFlags(cmd, &out, true)
-	return cmd
+	return listCommand(r, cmd, listSpec[domain.Customer, customerRecord]{
+		columns: customerColumns, record: customerRecordOf, csv: customerCSV,
+		query: func(ctx context.Context, w *world, a service.Actor) (pager[domain.Customer], error) {
+			f := domain.CustomerFilter{Search: search}
+			if mine {
+				f.SalesContactID = a.ID
+			}
+			return func(p domain.Page) (domain.List[domain.Customer], error) {
+				f.Page = p
+				return w.customers.List(ctx, a, f)
+			}, nil
+		},
+	})
 }
 
 func customerColumns(d ui.Display) []ui.Column[domain.Customer] {
@@ -81,6 +63,13 @@ func customerColumns(d ui.Display) []ui.Column[domain.Customer] {
 	}
 }
 
+// customerFile is a customer with their contracts and events, as show prints them.
+type customerFile struct {
+	customer  domain.Customer
+	contracts []domain.Contract
+	events    []domain.Event
+}
+
 // customerDetail is customer show's --json: the customer, their contracts and their events.
 type customerDetail struct {
 	customerRecord
@@ -89,58 +78,54 @@ type customerDetail struct {
 }
 
 func (r *root) customerShow() *cobra.Command {
-	var out outputOptions
-	cmd := &cobra.Command{
+	return showCommand(r, &cobra.Command{
 		Use:     "show ID",
 		Short:   "Show a customer with their contracts and events",
 		Example: "  epicevents customer show 3\n  epicevents customer show 3 --json",
-		Args:    cobra.ExactArgs(1),
-		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
-			id, err := parseID("id", args[0])
-			if err != nil {
+	}, showSpec[domain.ID, customerFile]{
+		key: idArg,
+		get: readCustomerFile,
+		json: func(f customerFile) any {
+			return customerDetail{
+				customerRecord: customerRecordOf(f.customer),
+				Contracts:      mapSlice(f.contracts, contractRecordOf),
+				Events:         mapSlice(f.events, eventRecordOf),
+			}
+		},
+		details: func(d ui.Display, f customerFile) error {
+			if err := ui.RenderDetails(r.stdout, d, customerFieldsOf(d, f.customer)); err != nil {
 				return err
 			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				c, err := w.customers.Get(ctx, a, id)
-				if err != nil {
-					return err
-				}
-				contracts, err := allPages(func(p domain.Page) (domain.List[domain.Contract], error) {
-					return w.contracts.List(ctx, a, domain.ContractFilter{CustomerID: id, Page: p})
-				})
-				if err != nil {
-					return err
-				}
-				var events []domain.Event
-				for _, k := range contracts {
-					evs, err := allPages(func(p domain.Page) (domain.List[domain.Event], error) {
-						return w.events.List(ctx, a, domain.EventFilter{ContractID: k.ID, Page: p})
-					})
-					if err != nil {
-						return err
-					}
-					events = append(events, evs...)
-				}
-				if out.json {
-					return writeJSON(r.stdout, customerDetail{
-						customerRecord: customerRecordOf(c),
-						Contracts:      mapSlice(contracts, contractRecordOf),
-						Events:         mapSlice(events, eventRecordOf),
-					})
-				}
-				d := r.cmdDisplay()
-				if err := ui.RenderDetails(r.stdout, d, customerFieldsOf(d, c)); err != nil {
-					return err
-				}
-				if err := section(r, d, "Contracts", contractColumns(d), contracts); err != nil {
-					return err
-				}
-				return section(r, d, "Events", eventColumns(d), events)
-			})
-		}),
+			if err := section(r, d, "Contracts", contractColumns(d), f.contracts); err != nil {
+				return err
+			}
+			return section(r, d, "Events", eventColumns(d), f.events)
+		},
+	})
+}
+
+func readCustomerFile(ctx context.Context, w *world, a service.Actor, id domain.ID) (customerFile, error) {
+	c, err := w.customers.Get(ctx, a, id)
+	if err != nil {
+		return customerFile{}, err
 	}
-	addOutputFlags(cmd, &out, false)
-	return cmd
+	f := customerFile{customer: c}
+	f.contracts, err = allPages(func(p domain.Page) (domain.List[domain.Contract], error) {
+		return w.contracts.List(ctx, a, domain.ContractFilter{CustomerID: id, Page: p})
+	})
+	if err != nil {
+		return customerFile{}, err
+	}
+	for _, k := range f.contracts {
+		evs, err := allPages(func(p domain.Page) (domain.List[domain.Event], error) {
+			return w.events.List(ctx, a, domain.EventFilter{ContractID: k.ID, Page: p})
+		})
+		if err != nil {
+			return customerFile{}, err
+		}
+		f.events = append(f.events, evs...)
+	}
+	return f, nil
 }
 
 func customerFieldsOf(d ui.Display, c domain.Customer) []ui.Field {
@@ -173,7 +158,7 @@ func (r *root) customerCreate() *cobra.Command {
 				if err != nil {
 					return renameFields(err, customerFields)
 				}
-				return r.printCustomer(out, c, "Created customer %d: %s.\n", c.ID, c.FullName)
+				return r.printDone(out, customerRecordOf(c), "Created customer %d: %s.\n", c.ID, c.FullName)
 			})
 		}),
 	}
@@ -226,7 +211,7 @@ nothing is written and the command exits with 6 (conflict).`,
 			if err != nil {
 				return renameFields(err, customerFields)
 			}
-			return r.printCustomer(out, c, "Updated customer %d: %s.\n", c.ID, c.FullName)
+			return r.printDone(out, customerRecordOf(c), "Updated customer %d: %s.\n", c.ID, c.FullName)
 		})
 	})
 	cmd.Flags().StringVar(&name, "name", "", "full name")
@@ -276,7 +261,7 @@ and is required when the input is not a terminal.`,
 				if err != nil {
 					return renameFields(err, customerFields)
 				}
-				return r.printCustomer(out, c, "Customer %d (%s) is now looked after by %s.\n", c.ID, c.FullName, c.SalesContactName)
+				return r.printDone(out, customerRecordOf(c), "Customer %d (%s) is now looked after by %s.\n", c.ID, c.FullName, c.SalesContactName)
 			})
 		}),
 	}
@@ -285,16 +270,6 @@ and is required when the input is not a terminal.`,
 	_ = cmd.MarkFlagRequired("to")
 	addOutputFlags(cmd, &out, false)
 	return cmd
-}
-
-// printCustomer prints a customer that a command changed: the record with
-// --json, otherwise the sentence.
-func (r *root) printCustomer(out outputOptions, c domain.Customer, format string, args ...any) error {
-	if out.json {
-		return writeJSON(r.stdout, customerRecordOf(c))
-	}
-	fmt.Fprintf(r.stdout, format, args...)
-	return nil
 }
 
 // collaboratorByEmail finds the collaborator a flag names by email. One who

@@ -166,6 +166,16 @@ func printList[T, R any](r *root, out outputOptions, l domain.List[T], nextPage 
 	}
 }
 
+// printDone prints what a command changed: its record with --json,
+// otherwise the sentence.
+func (r *root) printDone(out outputOptions, record any, format string, args ...any) error {
+	if out.json {
+		return writeJSON(r.stdout, record)
+	}
+	fmt.Fprintf(r.stdout, format, args...)
+	return nil
+}
+
 // section prints a titled table inside a detail view.
 func section[T any](r *root, d ui.Display, title string, cols []ui.Column[T], rows []T) error {
 	fmt.Fprintf(r.stdout, "\n%s (%d)\n", title, len(rows))
