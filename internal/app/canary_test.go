@@ -71,17 +71,19 @@ func TestSecretsNeverLeak(t *testing.T) {
 	defer server.Close()
 	p.env["SENTRY_DSN"] = "http://0123456789abcdef@" + strings.TrimPrefix(server.URL, "http://") + "/42"
 	const (
-		jwtSecret     = "Canary-JWT-Signing-Key-3b9d47e2a15c86f0"
-		password      = "Canary-User-Pass-9f2c4e1d"
-		resetPassword = "Canary-Reset-Pass-77ab01ce"
+		jwtSecret       = "Canary-JWT-Signing-Key-3b9d47e2a15c86f0"
+		initialPassword = "Canary-Initial-Pass-5d0e8b3a"
+		password        = "Canary-User-Pass-9f2c4e1d"
+		resetPassword   = "Canary-Reset-Pass-77ab01ce"
 	)
 	p.env["JWT_SECRET"] = jwtSecret
 	// The demo password is no secret: a reset prints it, on purpose.
 	secrets := map[string]string{
-		"the database password":     p.env["DB_PASS"],
-		"the signing key":           jwtSecret,
-		"a collaborator's password": password,
-		"a reset password":          resetPassword,
+		"the database password":      p.env["DB_PASS"],
+		"the signing key":            jwtSecret,
+		"a collaborator's password":  password,
+		"the password a manager set": initialPassword,
+		"a reset password":           resetPassword,
 	}
 
 	var printed bytes.Buffer
@@ -111,11 +113,12 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 	ok("", "db", "reset", "--yes")
 	login(manager1, seeds.DemoPassword)
-	ok(password, "user", "create", "--email", "canary@epicevents.test", "--name", "Canary Bird", "--role", "sales", "--password-stdin", "--json")
+	ok(initialPassword, "user", "create", "--email", "canary@epicevents.test", "--name", "Canary Bird", "--role", "sales", "--password-stdin", "--json")
 	ok("", "user", "list", "--all", "--json")
 	ok("", "user", "show", "canary@epicevents.test", "--json")
 
-	login("canary@epicevents.test", password)
+	login("canary@epicevents.test", initialPassword)
+	ok(initialPassword+"\n"+password, "user", "password", "--password-stdin") // theirs, before anything else
 	ok("", "whoami", "--json")
 	ok("", "customer", "create", "--name", "Canary Customer", "--email", "canary.customer@example.com", "--phone", "+33 6 00 00 00 42", "--json")
 	ok("", "customer", "list", "--mine", "--csv")

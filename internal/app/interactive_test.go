@@ -104,6 +104,12 @@ func ptyLogIn(t *testing.T, term *ptytest.Term, email string) {
 
 func ptyLogInWith(t *testing.T, term *ptytest.Term, email, password string) {
 	t.Helper()
+	ptyTypeLogIn(t, term, email, password, "? Main menu")
+}
+
+// ptyTypeLogIn types the email and the password, and waits for next.
+func ptyTypeLogIn(t *testing.T, term *ptytest.Term, email, password, next string) {
+	t.Helper()
 	term.WaitFor(t, "✗ Email:", screenWait)
 	term.Type(email)
 	term.Press(ptytest.Enter)
@@ -112,7 +118,7 @@ func ptyLogInWith(t *testing.T, term *ptytest.Term, email, password string) {
 	term.Type(password)
 	term.WaitFor(t, "Password: "+strings.Repeat("*", len([]rune(password))), screenWait)
 	term.Press(ptytest.Enter)
-	term.WaitFor(t, "? Main menu", screenWait)
+	term.WaitFor(t, next, screenWait)
 	// (The login screen's demo hint names the password: look after it.)
 	if strings.Contains(term.Output()[before:], password) {
 		t.Fatal("the password was echoed")
@@ -250,6 +256,7 @@ func TestMenusInAPseudoTerminal(t *testing.T) {
 	t.Run("from a new sales collaborator to the notes of their event, across the roles", func(t *testing.T) {
 		t.Parallel()
 		const nina, ninasPassword = "nina.petrova@epicevents.test", "nina's long password"
+		const initialPassword = "the manager chose this one"
 		paris, err := time.LoadLocation("Europe/Paris")
 		if err != nil {
 			t.Skip("no time zone database")
@@ -267,15 +274,19 @@ func TestMenusInAPseudoTerminal(t *testing.T) {
 		term.WaitFor(t, "? Role", screenWait)
 		term.Press(ptytest.Enter) // sales, the default
 		ptyAnswer(t, term, "✔ Employee number (optional):", "")
-		ptyAnswer(t, term, "✗ Initial password:", ninasPassword)
-		ptyAnswer(t, term, "✗ The same password again:", ninasPassword)
+		ptyAnswer(t, term, "✗ Initial password:", initialPassword)
+		ptyAnswer(t, term, "✗ The same password again:", initialPassword)
 		term.WaitFor(t, "can now log in as "+nina, screenWait)
 		term.WaitFor(t, "? Collaborator Nina Petrova", screenWait)
 		ptyBack(t, term, "? Collaborators", "? Main menu")
 		ptyLogOut(t, term)
 
-		// She has no Collaborators entry, and creates a customer.
-		ptyLogInWith(t, term, nina, ninasPassword)
+		// She chooses her own password first; she has no Collaborators entry,
+		// and creates a customer.
+		ptyTypeLogIn(t, term, nina, initialPassword, "Your password was set by a manager")
+		ptyAnswer(t, term, "✗ New password:", ninasPassword)
+		ptyAnswer(t, term, "✗ The same password again:", ninasPassword)
+		term.WaitFor(t, "? Main menu", screenWait)
 		if m := ptyMenu(term, "? Main menu"); strings.Contains(m, "Collaborators") || !strings.Contains(m, "Customers") {
 			t.Fatalf("the sales main menu:\n%s", m)
 		}

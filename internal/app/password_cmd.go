@@ -21,7 +21,8 @@ func (r *root) userPassword() *cobra.Command {
 		Long: `Change your own password. On a terminal it asks for the current password and
 the new one (twice), without echo. With --password-stdin it reads two lines from
 stdin: the current password, then the new one. Your other sessions end; this one
-goes on.`,
+goes on. After a manager set your password (a new account, a reset), it is the
+one command allowed until you have chosen your own.`,
 		Example: "  epicevents user password\n  printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | epicevents user password --password-stdin",
 		Args:    cobra.NoArgs,
 		RunE: r.runCmd(nil, func(ctx context.Context, _ []string) error {
@@ -79,7 +80,8 @@ func (r *root) userResetPassword() *cobra.Command {
 		Short: "Give a collaborator who forgot theirs a new password (management)",
 		Long: `Set a new password for a collaborator: read from stdin with --password-stdin,
 otherwise generated and printed once. It also lifts a login lock and ends their
-open sessions.`,
+open sessions. At their next login they must choose their own password before
+anything else.`,
 		Example: "  epicevents user reset-password sales2@epicevents.test",
 		Args:    cobra.ExactArgs(1),
 		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {

@@ -28,7 +28,9 @@ func (r *root) loginCommand() *cobra.Command {
 
 On a terminal, what is missing is asked for, the password without echo. Without
 a terminal, give --email and the password on stdin with --password-stdin.
-Five failed logins in a row lock the account for 15 minutes.`,
+Five failed logins in a row lock the account for 15 minutes. A password a
+manager set (a new account, a reset) must first be replaced with your own:
+'epicevents user password'; every other command is refused until then.`,
 		Example: `  epicevents login
   epicevents login --email sales1@epicevents.test
   printf '%s' "$PASSWORD" | epicevents login --email sales1@epicevents.test --password-stdin`,
@@ -91,6 +93,9 @@ func (r *root) login(ctx context.Context, opts loginOptions) error {
 		_ = w.auth.Logout(ctx, previous)
 	}
 	fmt.Fprintf(r.stdout, "Logged in as %s (%s) until %s.\n", actor.FullName, actor.Role, r.localTime(actor.ExpiresAt))
+	if actor.MustChangePassword {
+		fmt.Fprintln(r.stdout, "Your password was set by a manager: choose your own now with `epicevents user password`; until then every other command is refused.")
+	}
 	return nil
 }
 

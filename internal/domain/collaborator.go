@@ -38,9 +38,13 @@ type Collaborator struct {
 	Active         bool
 	FailedLogins   int        // consecutive failures since the last success
 	LockedUntil    *time.Time // set after too many failures
-	Version        int64      // optimistic lock: an update must name the version it read
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// MustChangePassword is set when a manager chose the password (creating
+	// the collaborator, resetting it) and cleared when its owner changes it:
+	// until then they may do nothing else (service.Actor).
+	MustChangePassword bool
+	Version            int64 // optimistic lock: an update must name the version it read
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Holdings is what a collaborator still owns or is assigned, which blocks their deletion.

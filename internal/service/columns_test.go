@@ -100,7 +100,7 @@ func TestUpdatesWriteOnlyChangedColumns(t *testing.T) {
 				_, err = users.Reactivate(ctx, manager, staff.ID)
 				return err
 			}},
-			{"a password reset", "users", []string{"password_hash"}, func(ctx context.Context) error {
+			{"a password reset", "users", []string{"password_hash", "must_change_password"}, func(ctx context.Context) error {
 				return users.ResetPassword(ctx, manager, staff.ID, "a long enough password 1")
 			}},
 		}

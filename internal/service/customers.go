@@ -214,8 +214,8 @@ func validateCustomer(c domain.Customer) error {
 // holdsOrDeny refuses at once an actor whose role never holds p, before any read;
 // the ownership of the record is checked again, with authorize, once it is loaded.
 func holdsOrDeny(actor Actor, p domain.Permission, what string) error {
-	if !actor.verified {
-		return authorize(actor, p, domain.Subject{}, what)
+	if err := actor.refusal(p); err != nil {
+		return err
 	}
 	if !actor.Holds(p) {
 		return domain.Forbidden(what)

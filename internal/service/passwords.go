@@ -65,7 +65,8 @@ func verifyPassword(h PasswordHasher, password, encoded string) error {
 
 // ChangePassword sets the actor's own password, given the current one. The actor's
 // other sessions end (whoever else held the password is logged out); the one in
-// use goes on.
+// use goes on. It is the one thing an actor whose password a manager set may
+// do, and it lifts that restriction: the password is now their own choice.
 func (s *Auth) ChangePassword(ctx context.Context, actor Actor, current, next string) error {
 	if err := authorize(actor, domain.PermPasswordChange, selfSubject(actor), "change your password"); err != nil {
 		return err
@@ -108,7 +109,7 @@ func (s *Auth) ChangePassword(ctx context.Context, actor Actor, current, next st
 			return domain.ErrStale
 		}
 		next := cur
-		next.PasswordHash = hash
+		next.PasswordHash, next.MustChangePassword = hash, chosenByOwner
 		if err := r.UpdateUserFrom(ctx, cur, &next); err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}

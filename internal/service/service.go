@@ -37,8 +37,8 @@ func newBase(d Deps) base {
 // authorize is the one gate every service call passes: deny unless the actor's
 // role holds p over the record described by s.
 func authorize(actor Actor, p domain.Permission, s domain.Subject, what string) error {
-	if !actor.verified {
-		return domain.Errorf(domain.CodeUnauthenticated, "not logged in: run `epicevents login`")
+	if err := actor.refusal(p); err != nil {
+		return err
 	}
 	if !actor.Can(p, s) {
 		return domain.Forbidden(what)

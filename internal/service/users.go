@@ -48,21 +48,23 @@ type UserChanges struct {
 	Version  int64
 }
 
-// Create adds a collaborator, active, and returns them.
+// Create adds a collaborator, active, and returns them. The manager chose
+// their password: they must choose their own at their first login.
 func (s *Users) Create(ctx context.Context, actor Actor, in NewUser) (domain.Collaborator, error) {
 	if err := s.authorizeManage(actor, "create collaborators"); err != nil {
 		return domain.Collaborator{}, err
 	}
-	return s.create(ctx, actor, in, nil)
+	return s.create(ctx, actor, in, chosenByManager, nil)
 }
 
 // CreateFirstManager creates the first collaborator of a new company's database,
 // a manager, with no one logged in: it is refused as soon as any collaborator
 // exists (checked in the same transaction), so it can make no one else. It is how
 // a production database, where no demo data is seeded, gets its first login.
+// They chose the password themselves: they need not change it.
 func (s *Users) CreateFirstManager(ctx context.Context, in NewUser) (domain.Collaborator, error) {
 	in.Role = domain.RoleManagement
-	return s.create(ctx, Actor{}, in, func(r Repos) error {
+	return s.create(ctx, Actor{}, in, chosenByOwner, func(r Repos) error {
 		existing, err := r.ListUsers(ctx, domain.UserFilter{IncludeInactive: true, Page: domain.Page{Limit: 1}})
 		if err != nil {
 			return fmt.Errorf("create first manager: %w", err)
@@ -74,15 +76,23 @@ func (s *Users) CreateFirstManager(ctx context.Context, in NewUser) (domain.Coll
 	})
 }
 
+// Who chose a password: a manager's choice must be replaced by its owner's.
+const (
+	chosenByOwner   = false
+	chosenByManager = true
+)
+
 // create validates, hashes and stores a new collaborator; guard, when given,
-// runs first in the same transaction and may refuse.
-func (s *Users) create(ctx context.Context, actor Actor, in NewUser, guard func(Repos) error) (domain.Collaborator, error) {
+// runs first in the same transaction and may refuse. byManager says whether
+// the password was chosen by a manager (chosenByManager).
+func (s *Users) create(ctx context.Context, actor Actor, in NewUser, byManager bool, guard func(Repos) error) (domain.Collaborator, error) {
 	u := domain.Collaborator{
-		EmployeeNumber: strings.TrimSpace(in.EmployeeNumber),
-		FullName:       strings.TrimSpace(in.FullName),
-		Email:          domain.NormalizeEmail(in.Email),
-		Role:           in.Role,
-		Active:         true,
+		EmployeeNumber:     strings.TrimSpace(in.EmployeeNumber),
+		FullName:           strings.TrimSpace(in.FullName),
+		Email:              domain.NormalizeEmail(in.Email),
+		Role:               in.Role,
+		Active:             true,
+		MustChangePassword: byManager,
 	}
 	fe := domain.FieldErrors{}
 	fe.Check("full_name", domain.ValidateName(u.FullName))
@@ -352,7 +362,8 @@ func (s *Users) Delete(ctx context.Context, actor Actor, id domain.ID) error {
 
 // ResetPassword sets a new password for a collaborator who forgot theirs. It also
 // lifts a login lock and ends their open sessions: whoever held them no longer knows
-// the password.
+// the password. The manager chose it: its owner must choose their own at their
+// next login.
 func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, password string) error {
 	if err := s.authorizeManage(actor, "reset passwords"); err != nil {
 		return err
@@ -389,7 +400,7 @@ func (s *Users) ResetPassword(ctx context.Context, actor Actor, id domain.ID, pa
 			return domain.ErrStale
 		}
 		next := cur
-		next.PasswordHash = hash
+		next.PasswordHash, next.MustChangePassword = hash, chosenByManager
 		if err := r.UpdateUserFrom(ctx, cur, &next); err != nil {
 			return fmt.Errorf("reset password of user %d: %w", id, err)
 		}

@@ -70,11 +70,12 @@ func (s *Users) List(ctx context.Context, actor Actor, f domain.UserFilter) (dom
 
 func (s *Users) manages(actor Actor) bool { return actor.Can(domain.PermUserManage, domain.Subject{}) }
 
-// visible is what actor may see of u: never the hash; the login state for management only.
+// visible is what actor may see of u: never the hash; the login state (failed
+// logins, lock, a password still to change) for management only.
 func (s *Users) visible(actor Actor, u domain.Collaborator) domain.Collaborator {
 	u = public(u)
 	if !s.manages(actor) {
-		u.FailedLogins, u.LockedUntil = 0, nil
+		u.FailedLogins, u.LockedUntil, u.MustChangePassword = 0, nil, false
 	}
 	return u
 }

@@ -63,7 +63,7 @@ func (v *eventView) fields() []any {
 // userCols.
 func (u *userRow) fields() []any {
 	return []any{&u.ID, &u.EmployeeNumber, &u.FullName, &u.Email, &u.PasswordHash, &u.Role, &u.Active,
-		&u.FailedLogins, &u.LockedUntil, &u.Version, &u.CreatedAt, &u.UpdatedAt}
+		&u.FailedLogins, &u.LockedUntil, &u.MustChangePassword, &u.Version, &u.CreatedAt, &u.UpdatedAt}
 }
 
 // ListAudit's columns.

@@ -13,38 +13,40 @@ import (
 )
 
 type userRow struct {
-	ID             int64 `gorm:"primaryKey"`
-	EmployeeNumber string
-	FullName       string
-	Email          string
-	PasswordHash   string
-	Role           string
-	Active         bool
-	FailedLogins   int
-	LockedUntil    *time.Time
-	Version        int64
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID                 int64 `gorm:"primaryKey"`
+	EmployeeNumber     string
+	FullName           string
+	Email              string
+	PasswordHash       string
+	Role               string
+	Active             bool
+	FailedLogins       int
+	LockedUntil        *time.Time
+	MustChangePassword bool
+	Version            int64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 func (userRow) TableName() string { return "users" }
 
-const userCols = "id, employee_number, full_name, email, password_hash, role, active, failed_logins, locked_until, version, created_at, updated_at"
+const userCols = "id, employee_number, full_name, email, password_hash, role, active, failed_logins, locked_until, must_change_password, version, created_at, updated_at"
 
 func (u userRow) domain() domain.Collaborator {
 	return domain.Collaborator{
-		ID:             u.ID,
-		EmployeeNumber: u.EmployeeNumber,
-		FullName:       u.FullName,
-		Email:          u.Email,
-		PasswordHash:   u.PasswordHash,
-		Role:           domain.Role(u.Role),
-		Active:         u.Active,
-		FailedLogins:   u.FailedLogins,
-		LockedUntil:    utcPtr(u.LockedUntil),
-		Version:        u.Version,
-		CreatedAt:      u.CreatedAt.UTC(),
-		UpdatedAt:      u.UpdatedAt.UTC(),
+		ID:                 u.ID,
+		EmployeeNumber:     u.EmployeeNumber,
+		FullName:           u.FullName,
+		Email:              u.Email,
+		PasswordHash:       u.PasswordHash,
+		Role:               domain.Role(u.Role),
+		Active:             u.Active,
+		FailedLogins:       u.FailedLogins,
+		LockedUntil:        utcPtr(u.LockedUntil),
+		MustChangePassword: u.MustChangePassword,
+		Version:            u.Version,
+		CreatedAt:          u.CreatedAt.UTC(),
+		UpdatedAt:          u.UpdatedAt.UTC(),
 	}
 }
 
@@ -100,16 +102,17 @@ func (r *Repos) GetUserByEmployeeNumber(ctx context.Context, number string) (dom
 // non-zero CreatedAt or UpdatedAt given by the caller is kept).
 func (r *Repos) CreateUser(ctx context.Context, u *domain.Collaborator) error {
 	row := userRow{
-		EmployeeNumber: strings.TrimSpace(u.EmployeeNumber),
-		FullName:       u.FullName,
-		Email:          domain.NormalizeEmail(u.Email),
-		PasswordHash:   u.PasswordHash,
-		Role:           string(u.Role),
-		Active:         u.Active,
-		FailedLogins:   u.FailedLogins,
-		LockedUntil:    stampPtr(u.LockedUntil),
-		Version:        1,
-		CreatedAt:      r.clock(u.CreatedAt),
+		EmployeeNumber:     strings.TrimSpace(u.EmployeeNumber),
+		FullName:           u.FullName,
+		Email:              domain.NormalizeEmail(u.Email),
+		PasswordHash:       u.PasswordHash,
+		Role:               string(u.Role),
+		Active:             u.Active,
+		FailedLogins:       u.FailedLogins,
+		LockedUntil:        stampPtr(u.LockedUntil),
+		MustChangePassword: u.MustChangePassword,
+		Version:            1,
+		CreatedAt:          r.clock(u.CreatedAt),
 	}
 	row.UpdatedAt = row.CreatedAt
 	if !u.UpdatedAt.IsZero() {
@@ -136,6 +139,7 @@ func userColumns(u *domain.Collaborator) []column {
 		{"password_hash", u.PasswordHash},
 		{"role", string(u.Role)},
 		{"active", u.Active},
+		{"must_change_password", u.MustChangePassword},
 	}
 }
 

@@ -43,16 +43,19 @@ func (s *session) accountMenu(ctx context.Context) error {
 		if err != nil || choice == Back {
 			return err
 		}
-		if err := s.act(ctx, func(ctx context.Context) error { return s.changePassword(ctx, a.Email) }); err != nil {
+		if err := s.act(ctx, func(ctx context.Context) error { return s.changePassword(ctx, a.Email, "") }); err != nil {
 			return err
 		}
 	}
 }
 
-func (s *session) changePassword(ctx context.Context, email string) error {
-	current := &field{key: "current_password", label: "Current password", secret: true, check: required("Current password")}
-	fields := append([]*field{current}, passwordFields("new_password", "New password", func() string { return email })...)
-	fields[1].check = func(v string) error {
+// changePassword asks for a new password (twice) and sets it. known is the
+// current password when the user has just typed it to log in; "" asks it.
+func (s *session) changePassword(ctx context.Context, email, known string) error {
+	current := &field{key: "current_password", label: "Current password", secret: true, check: required("Current password"), value: known}
+	fields := passwordFields("new_password", "New password", func() string { return email })
+	next := fields[0]
+	next.check = func(v string) error {
 		if err := domain.ValidatePassword(v, email); err != nil {
 			return fmt.Errorf("the new password %w", err)
 		}
@@ -61,12 +64,15 @@ func (s *session) changePassword(ctx context.Context, email string) error {
 		}
 		return nil
 	}
+	if known == "" {
+		fields = append([]*field{current}, fields...)
+	}
 	err := s.fill(fields, func() error {
 		a, err := s.who(ctx)
 		if err != nil {
 			return err
 		}
-		return s.svc.Auth.ChangePassword(ctx, a, current.value, fields[1].value)
+		return s.svc.Auth.ChangePassword(ctx, a, current.value, next.value)
 	})
 	if err != nil {
 		return err

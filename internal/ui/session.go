@@ -146,7 +146,7 @@ func (s *session) resume(ctx context.Context) error {
 			s.token, s.email = token, actor.Email
 			s.setActor(actor)
 			s.p.touch()
-			return nil
+			return s.newPasswordFirst(ctx, "")
 		}
 		if domain.ErrorCode(aerr) != domain.CodeUnauthenticated {
 			return aerr
@@ -184,7 +184,7 @@ func (s *session) login(ctx context.Context, email string) error {
 		}
 		if err == nil {
 			s.loggedIn(token, actor)
-			return nil
+			return s.newPasswordFirst(ctx, password)
 		}
 		if domain.ErrorCode(err) != domain.CodeUnauthenticated {
 			return err
@@ -193,6 +193,36 @@ func (s *session) login(ctx context.Context, email string) error {
 		s.sayLoginFailure(err)
 	}
 	return domain.Errorf(domain.CodeUnauthenticated, "%d failed logins: run epicevents again to try again", MaxLoginTries)
+}
+
+// newPasswordFirst asks a collaborator whose password a manager set (a new
+// account, a reset) to choose their own before anything else: the services
+// refuse every other action until then. current is the password just typed
+// to log in, "" after a resumed session (it is asked). Ctrl+C logs out and
+// leaves, Ctrl+D leaves: neither reaches the main menu.
+func (s *session) newPasswordFirst(ctx context.Context, current string) error {
+	if !s.actor.MustChangePassword {
+		return nil
+	}
+	s.say("! Your password was set by a manager: choose your own now (Ctrl+C logs you out).")
+	for {
+		err := s.interruptible(ctx, func(ctx context.Context) error { return s.changePassword(ctx, s.email, current) })
+		switch {
+		case err == nil:
+			_, err = s.who(ctx) // as they are now, for the header that follows
+			return err
+		case errors.Is(err, ErrBack):
+			if err := s.logout(ctx); !errors.Is(err, errLoggedOut) {
+				return err
+			}
+			s.setActor(service.Actor{})
+			return ErrQuit
+		}
+		if err := s.outcome(ctx, err); err != nil {
+			return err
+		}
+		current = "" // refused for a reason the form cannot tell: ask everything again
+	}
 }
 
 // logIn calls Auth.Login as an interruptible action: Ctrl+C while the
