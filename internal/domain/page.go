@@ -34,6 +34,12 @@ func (p Page) Size() int {
 type List[T any] struct {
 	Items []T
 	Next  Cursor
+	// Searched is set on a page of a search that stopped before it was full
+	// because it had looked through as many rows of the list as one page may
+	// (the store's search window): it is that number of rows, and Next goes on
+	// searching after them. A short page of a search with Searched zero is the
+	// end of the list.
+	Searched int
 }
 
 // UserFilter narrows the list of collaborators (ordered by full name, then id).

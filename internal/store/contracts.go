@@ -161,10 +161,11 @@ func (r *Repos) DeleteContract(ctx context.Context, id domain.ID) error {
 		child{"events", "contract_id", "events"})
 }
 
-// ListContracts lists contracts newest first (created_at, then id, descending).
+// ListContracts lists contracts newest first (created_at, then id,
+// descending). A search page reads at most a window of the list (searchWithin).
 func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (domain.List[domain.Contract], error) {
-	const list = "contracts"
-	after, more, err := decodeCursor(f.After, list)
+	order := keyOrder{list: "contracts", keyCol: "k.created_at", idCol: "k.id", timeKey: true, desc: true}
+	after, more, err := decodeCursor(f.After, order.list)
 	if err != nil {
 		return domain.List[domain.Contract]{}, err
 	}
@@ -181,18 +182,15 @@ func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (dom
 	if f.Unpaid {
 		w.add("k.amount_due > 0")
 	}
-	w.search(r, f.Search, "cu.full_name", "cu.email", "cu.company_name")
 	if more {
-		w.after("k.created_at", "k.id", after.Time, after.ID, true)
+		order.after(&w, after)
 	}
-	size := f.Size()
-	var rows []contractView
-	query := r.joined(contractSelect)
+	query, from := r.joined(contractSelect), "FROM contracts k"
 	if f.SalesContactID != 0 {
 		// "My contracts": both engines are best driven from the collaborator's
 		// customers (ix_customers_sales_name), then each one's contracts, sorting
 		// only those; walking every contract by date would scan the table.
-		query = contractSelect
+		query, from = contractSelect, "FROM contracts k JOIN customers cu ON cu.id = k.customer_id"
 	} else if f.CustomerID == 0 && r.mysql() {
 		// MariaDB strays from the index that gives the order unless told:
 		// continued from a cursor it reads a status by ref (every row of it,
@@ -204,13 +202,19 @@ func (r *Repos) ListContracts(ctx context.Context, f domain.ContractFilter) (dom
 		if f.Status != "" {
 			index = "ix_contracts_status_created"
 		}
-		query = strings.Replace(query, "FROM contracts k", "FROM contracts k FORCE INDEX ("+index+")", 1)
+		from += " FORCE INDEX (" + index + ")"
+		query = strings.Replace(query, "FROM contracts k", from, 1)
 	}
-	rows, err = scanRows[contractView](r.q(ctx).Raw(query+w.sql()+" ORDER BY k.created_at DESC, k.id DESC LIMIT ?", append(w.args, size+1)...))
+	end, err := r.searchWithin(ctx, &w, from, order, f.Search, "cu.full_name", "cu.email", "cu.company_name")
 	if err != nil {
 		return domain.List[domain.Contract]{}, translate("list contracts", err)
 	}
-	return pageOf(rows, size, contractView.domain, func(last contractView) cursorKey {
-		return cursorKey{List: list, Time: last.Row.CreatedAt.UTC(), ID: last.Row.ID}
-	}), nil
+	size := f.Size()
+	rows, err := scanRows[contractView](r.q(ctx).Raw(query+w.sql()+order.orderBy()+" LIMIT ?", append(w.args, size+1)...))
+	if err != nil {
+		return domain.List[domain.Contract]{}, translate("list contracts", err)
+	}
+	return within(pageOf(rows, size, contractView.domain, func(last contractView) cursorKey {
+		return cursorKey{List: order.list, Time: last.Row.CreatedAt.UTC(), ID: last.Row.ID}
+	}), end, size), nil
 }

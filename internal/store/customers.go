@@ -158,10 +158,11 @@ func (r *Repos) DeleteCustomer(ctx context.Context, id domain.ID) error {
 		child{"contracts", "customer_id", "contracts"})
 }
 
-// ListCustomers lists customers by full name, then id.
+// ListCustomers lists customers by full name, then id. A search page reads at
+// most a window of the list (searchWithin).
 func (r *Repos) ListCustomers(ctx context.Context, f domain.CustomerFilter) (domain.List[domain.Customer], error) {
-	const list = "customers"
-	after, more, err := decodeCursor(f.After, list)
+	order := keyOrder{list: "customers", keyCol: "c.full_name", idCol: "c.id"}
+	after, more, err := decodeCursor(f.After, order.list)
 	if err != nil {
 		return domain.List[domain.Customer]{}, err
 	}
@@ -169,17 +170,19 @@ func (r *Repos) ListCustomers(ctx context.Context, f domain.CustomerFilter) (dom
 	if f.SalesContactID != 0 {
 		w.add("c.sales_contact_id = ?", f.SalesContactID)
 	}
-	w.search(r, f.Search, "c.full_name", "c.email", "c.company_name")
 	if more {
-		w.after("c.full_name", "c.id", after.Text, after.ID, false)
+		order.after(&w, after)
 	}
-	size := f.Size()
-	var rows []customerView
-	rows, err = scanRows[customerView](r.q(ctx).Raw(r.joined(customerSelect)+w.sql()+" ORDER BY c.full_name, c.id LIMIT ?", append(w.args, size+1)...))
+	end, err := r.searchWithin(ctx, &w, "FROM customers c", order, f.Search, "c.full_name", "c.email", "c.company_name")
 	if err != nil {
 		return domain.List[domain.Customer]{}, translate("list customers", err)
 	}
-	return pageOf(rows, size, customerView.domain, func(last customerView) cursorKey {
-		return cursorKey{List: list, Text: last.Row.FullName, ID: last.Row.ID}
-	}), nil
+	size := f.Size()
+	rows, err := scanRows[customerView](r.q(ctx).Raw(r.joined(customerSelect)+w.sql()+order.orderBy()+" LIMIT ?", append(w.args, size+1)...))
+	if err != nil {
+		return domain.List[domain.Customer]{}, translate("list customers", err)
+	}
+	return within(pageOf(rows, size, customerView.domain, func(last customerView) cursorKey {
+		return cursorKey{List: order.list, Text: last.Row.FullName, ID: last.Row.ID}
+	}), end, size), nil
 }

@@ -177,10 +177,11 @@ func (r *Repos) DeleteEvent(ctx context.Context, id domain.ID) error {
 	return r.deleteRow(ctx, "delete event", "events", "event", id)
 }
 
-// ListEvents lists events by start time, then id.
+// ListEvents lists events by start time, then id. A search page reads at most
+// a window of the list (searchWithin).
 func (r *Repos) ListEvents(ctx context.Context, f domain.EventFilter) (domain.List[domain.Event], error) {
-	const list = "events"
-	after, more, err := decodeCursor(f.After, list)
+	order := keyOrder{list: "events", keyCol: "e.start_at", idCol: "e.id", timeKey: true}
+	after, more, err := decodeCursor(f.After, order.list)
 	if err != nil {
 		return domain.List[domain.Event]{}, err
 	}
@@ -203,26 +204,29 @@ func (r *Repos) ListEvents(ctx context.Context, f domain.EventFilter) (domain.Li
 	if f.To != nil {
 		w.add("e.start_at < ?", stamp(*f.To))
 	}
-	w.search(r, f.Search, "e.name", "e.location", "cu.full_name")
 	if more {
-		w.after("e.start_at", "e.id", after.Time, after.ID, false)
+		order.after(&w, after)
 	}
-	size := f.Size()
-	var rows []eventView
-	query := r.joined(eventSelect)
+	query, from := r.joined(eventSelect), "FROM events e"
 	if (f.WithoutSupport || f.SupportContactID != 0) && f.ContractID == 0 && r.mysql() {
 		// Continued from a cursor, MariaDB reads the unassigned events by ref
 		// (every one of them until the cursor: 40 ms at page 5 000 of a million
 		// events) rather than by range from the cursor, unless told.
-		query = strings.Replace(query, "FROM events e", "FROM events e FORCE INDEX (ix_events_support_start)", 1)
+		from += " FORCE INDEX (ix_events_support_start)"
+		query = strings.Replace(query, "FROM events e", from, 1)
 	}
-	rows, err = scanRows[eventView](r.q(ctx).Raw(query+w.sql()+" ORDER BY e.start_at, e.id LIMIT ?", append(w.args, size+1)...))
+	end, err := r.searchWithin(ctx, &w, from, order, f.Search, "e.name", "e.location", "cu.full_name")
 	if err != nil {
 		return domain.List[domain.Event]{}, translate("list events", err)
 	}
-	return pageOf(rows, size, eventView.domain, func(last eventView) cursorKey {
-		return cursorKey{List: list, Time: last.Row.StartAt.UTC(), ID: last.Row.ID}
-	}), nil
+	size := f.Size()
+	rows, err := scanRows[eventView](r.q(ctx).Raw(query+w.sql()+order.orderBy()+" LIMIT ?", append(w.args, size+1)...))
+	if err != nil {
+		return domain.List[domain.Event]{}, translate("list events", err)
+	}
+	return within(pageOf(rows, size, eventView.domain, func(last eventView) cursorKey {
+		return cursorKey{List: order.list, Time: last.Row.StartAt.UTC(), ID: last.Row.ID}
+	}), end, size), nil
 }
 
 // OverlappingEvents lists the events of a support collaborator whose period

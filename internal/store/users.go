@@ -206,10 +206,11 @@ func (r *Repos) DeleteUser(ctx context.Context, id domain.ID) error {
 	)
 }
 
-// ListUsers lists collaborators by full name, then id.
+// ListUsers lists collaborators by full name, then id. A search page reads at
+// most a window of the list (searchWithin).
 func (r *Repos) ListUsers(ctx context.Context, f domain.UserFilter) (domain.List[domain.Collaborator], error) {
-	const list = "users"
-	after, more, err := decodeCursor(f.After, list)
+	order := keyOrder{list: "users", keyCol: "full_name", idCol: "id"}
+	after, more, err := decodeCursor(f.After, order.list)
 	if err != nil {
 		return domain.List[domain.Collaborator]{}, err
 	}
@@ -223,13 +224,10 @@ func (r *Repos) ListUsers(ctx context.Context, f domain.UserFilter) (domain.List
 	case !f.IncludeInactive:
 		w.add("active = ?", true)
 	}
-	w.search(r, f.Search, "full_name", "email", "employee_number")
 	if more {
-		w.after("full_name", "id", after.Text, after.ID, false)
+		order.after(&w, after)
 	}
-	size := f.Size()
-	var rows []userRow
-	from := " FROM users"
+	from := "FROM users"
 	switch {
 	case r.mysql() && f.Role == "":
 		// The staff table is small enough (hundreds) that MariaDB prefers to read
@@ -240,13 +238,18 @@ func (r *Repos) ListUsers(ctx context.Context, f domain.UserFilter) (domain.List
 		// first name up to the cursor, rather than by range from the cursor.
 		from += " FORCE INDEX (ix_users_role_name)"
 	}
-	rows, err = scanRows[userRow](r.q(ctx).Raw("SELECT "+userCols+from+w.sql()+" ORDER BY full_name, id LIMIT ?", append(w.args, size+1)...))
+	end, err := r.searchWithin(ctx, &w, from, order, f.Search, "full_name", "email", "employee_number")
 	if err != nil {
 		return domain.List[domain.Collaborator]{}, translate("list users", err)
 	}
-	return pageOf(rows, size, userRow.domain, func(last userRow) cursorKey {
-		return cursorKey{List: list, Text: last.FullName, ID: last.ID}
-	}), nil
+	size := f.Size()
+	rows, err := scanRows[userRow](r.q(ctx).Raw("SELECT "+userCols+" "+from+w.sql()+order.orderBy()+" LIMIT ?", append(w.args, size+1)...))
+	if err != nil {
+		return domain.List[domain.Collaborator]{}, translate("list users", err)
+	}
+	return within(pageOf(rows, size, userRow.domain, func(last userRow) cursorKey {
+		return cursorKey{List: order.list, Text: last.FullName, ID: last.ID}
+	}), end, size), nil
 }
 
 // UserHoldings lists what keeps a collaborator from being deleted.

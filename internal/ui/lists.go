@@ -13,16 +13,12 @@ import (
 // is authenticated again before each page.
 func listing[T, F any](s *session, list func(context.Context, service.Actor, F) (domain.List[T], error), filter func(term string, p domain.Page) F) func(string) PageFunc[T] {
 	return func(term string) PageFunc[T] {
-		return func(ctx context.Context, cursor domain.Cursor) ([]T, domain.Cursor, error) {
+		return func(ctx context.Context, cursor domain.Cursor) (domain.List[T], error) {
 			a, err := s.who(ctx)
 			if err != nil {
-				return nil, "", err
+				return domain.List[T]{}, err
 			}
-			l, err := list(ctx, a, filter(term, domain.Page{After: cursor, Limit: domain.DefaultPageSize}))
-			if err != nil {
-				return nil, "", err
-			}
-			return l.Items, l.Next, nil
+			return list(ctx, a, filter(term, domain.Page{After: cursor, Limit: domain.DefaultPageSize}))
 		}
 	}
 }

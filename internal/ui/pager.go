@@ -8,10 +8,10 @@ import (
 	"github.com/epic-events/crm/internal/domain"
 )
 
-// PageFunc fetches the rows after cursor (the empty cursor is the first page)
-// and the cursor of the page after them, empty when there is none. Services'
-// keyset lists fit it with a closure over their filter.
-type PageFunc[T any] func(ctx context.Context, cursor domain.Cursor) ([]T, domain.Cursor, error)
+// PageFunc fetches the page of rows after cursor (the empty cursor is the
+// first page), with the cursor of the page after them, empty when there is
+// none. Services' keyset lists fit it with a closure over their filter.
+type PageFunc[T any] func(ctx context.Context, cursor domain.Cursor) (domain.List[T], error)
 
 // The actions a Pager offers under its rows.
 const (
@@ -55,15 +55,28 @@ func (pg *Pager[T]) Run(ctx context.Context, p Prompter) (T, error) {
 		pg.cursors = []domain.Cursor{""}
 	}
 	for {
-		rows, next, err := pg.source()(ctx, pg.cursors[len(pg.cursors)-1])
+		page, err := pg.source()(ctx, pg.cursors[len(pg.cursors)-1])
 		if err != nil {
 			return zero, fmt.Errorf("list %s: %w", pg.Title, err)
 		}
+		rows, next := page.Items, page.Next
 		header, lines := Table[T]{Columns: pg.Columns, Rows: rows}.Lines(pg.Display.Cols() - ItemIndent)
-		if len(rows) == 0 {
+		// A search page that stopped at its window before it was full says so,
+		// so that a short or empty page is not taken for the end: in place of
+		// the column titles when it is empty, under its rows otherwise (that
+		// line, chosen, goes on as Next page does).
+		actions, note := pg.actions(next), ""
+		if page.Searched > 0 && next != "" {
+			note = SearchedNote(page.Searched)
+		}
+		switch {
+		case note != "" && len(rows) == 0:
+			header = note
+		case note != "":
+			actions = append([]string{note}, actions...)
+		case len(rows) == 0:
 			header = NothingToShow
 		}
-		actions := pg.actions(next)
 		items := append(lines, actions...)
 		i, err := p.Select(pg.label(), items, WithHeader(header), WithCursor(pg.last))
 		if err != nil {
@@ -74,7 +87,7 @@ func (pg *Pager[T]) Run(ctx context.Context, p Prompter) (T, error) {
 			return rows[i], nil
 		}
 		switch actions[i-len(rows)] {
-		case ActionNext:
+		case ActionNext, note:
 			pg.cursors = append(pg.cursors, next)
 			pg.last = 0
 		case ActionPrevious:
@@ -95,6 +108,13 @@ func (pg *Pager[T]) Run(ctx context.Context, p Prompter) (T, error) {
 			return zero, ErrBack
 		}
 	}
+}
+
+// SearchedNote is what a search page says when it stopped, short of a full
+// page, after looking through rows rows of the list: the next page searches
+// on from there.
+func SearchedNote(rows int) string {
+	return fmt.Sprintf("No more matches in the next %d rows; Next page searches further.", rows)
 }
 
 // Reset forgets the page, the search and the cursor: the next Run starts on

@@ -27,11 +27,14 @@ var personColumns = []ui.Column[person]{
 }
 
 // source is a keyset list over people, 20 a page, whose cursor is the id of
-// the last row seen. It records the cursors it was asked for.
+// the last row seen. It records the cursors it was asked for. With a window,
+// a search page looks through that many rows at most, as the store's does: a
+// page short of matches then goes on after the last row it looked at.
 type source struct {
 	people []person
 	asked  []domain.Cursor
 	err    error
+	window int
 }
 
 func newSource(n int) *source {
@@ -43,25 +46,37 @@ func newSource(n int) *source {
 }
 
 func (s *source) fetch(filter string) ui.PageFunc[person] {
-	return func(_ context.Context, cursor domain.Cursor) ([]person, domain.Cursor, error) {
+	return func(_ context.Context, cursor domain.Cursor) (domain.List[person], error) {
 		s.asked = append(s.asked, cursor)
 		if s.err != nil {
-			return nil, "", s.err
+			return domain.List[person]{}, s.err
 		}
 		after := 0
 		if cursor != "" {
 			after, _ = strconv.Atoi(string(cursor))
 		}
 		var page []person
+		read := 0
 		for _, p := range s.people {
-			if p.ID > after && strings.Contains(p.Name, filter) {
+			if p.ID <= after {
+				continue
+			}
+			if s.window > 0 && filter != "" && read == s.window {
+				l := domain.List[person]{Items: page, Next: domain.Cursor(strconv.Itoa(p.ID - 1))}
+				if len(page) < domain.DefaultPageSize {
+					l.Searched = s.window
+				}
+				return l, nil
+			}
+			read++
+			if strings.Contains(p.Name, filter) {
 				if len(page) == domain.DefaultPageSize {
-					return page, domain.Cursor(strconv.Itoa(page[len(page)-1].ID)), nil
+					return domain.List[person]{Items: page, Next: domain.Cursor(strconv.Itoa(page[len(page)-1].ID))}, nil
 				}
 				page = append(page, p)
 			}
 		}
-		return page, "", nil
+		return domain.List[person]{Items: page}, nil
 	}
 }
 
@@ -248,6 +263,70 @@ func TestPickList(t *testing.T) {
 		_, err := pick.Run(context.Background(), uitest.New(t, uitest.Back("Choose a person")))
 		if !errors.Is(err, ui.ErrBack) {
 			t.Fatalf("error = %v", err)
+		}
+	})
+}
+
+// TestPagerSearchWindow pages through a search whose pages each look through
+// a window of rows: a page the window left short says so under its rows, an
+// empty one in place of the column titles, and Next page (or that line)
+// searches on; the last page, or a full one, says nothing of it.
+func TestPagerSearchWindow(t *testing.T) {
+	note := ui.SearchedNote(10)
+	t.Run("short and empty pages say the window ended and next page searches further", func(t *testing.T) {
+		src := newSource(45)
+		src.window = 10
+		src.people[3].Name += " Zephyr"
+		src.people[36].Name += " Zephyr"
+		pg := src.pager()
+		p := uitest.New(t,
+			uitest.Select("People · page 1", ui.ActionSearch),
+			uitest.Input("Search", "Zephyr"),
+			// rows 1 to 10: Person 04, then the note, which goes on as Next page
+			uitest.Select(`People matching "Zephyr" · page 1`, note).Offering("4  Person 04 Zephyr", ui.ActionNext),
+			// rows 11 to 20, 21 to 30: nothing
+			uitest.Select(`People matching "Zephyr" · page 2`, ui.ActionNext).NotOffering(note),
+			uitest.Select(`People matching "Zephyr" · page 3`, ui.ActionNext),
+			// rows 31 to 40: Person 37; rows 41 to 45, the end: nothing
+			uitest.Select(`People matching "Zephyr" · page 4`, ui.ActionNext).Offering("37  Person 37 Zephyr", note),
+			uitest.Select(`People matching "Zephyr" · page 5`, ui.ActionPrevious).NotOffering(note, ui.ActionNext),
+			uitest.SelectRow(`People matching "Zephyr" · page 4`, "Person 37"),
+		)
+		got, err := pg.Run(context.Background(), p)
+		if err != nil || got.ID != 37 {
+			t.Fatalf("Run = %+v, %v; want person 37", got, err)
+		}
+		shown := p.Shown()
+		if got := shown[3].Header; got != note {
+			t.Errorf("empty page's header = %q, want %q", got, note)
+		}
+		if got := shown[2].Items; !slices.Equal(got[1:], []string{note, ui.ActionNext, ui.ActionSearch, ui.ActionClearSearch, ui.ActionBack}) {
+			t.Errorf("short page's items = %q, want its row, the note, then the actions", got)
+		}
+		if got := shown[6].Header; got != ui.NothingToShow {
+			t.Errorf("last page's header = %q, want %q", got, ui.NothingToShow)
+		}
+		if want := []domain.Cursor{"", "", "10", "20", "30", "40", "30"}; !slices.Equal(src.asked, want) {
+			t.Errorf("cursors asked %q, want %q", src.asked, want)
+		}
+	})
+	t.Run("a search with no match at all pages on to the end, then says nothing to show", func(t *testing.T) {
+		src := newSource(25)
+		src.window = 10
+		p := uitest.New(t,
+			uitest.Select("People · page 1", ui.ActionSearch),
+			uitest.Input("Search", "Nobody"),
+			uitest.Select("page 1", ui.ActionNext),
+			uitest.Select("page 2", ui.ActionNext),
+			uitest.Select("page 3", ui.ActionBack).NotOffering(ui.ActionNext),
+		)
+		_, _ = src.pager().Run(context.Background(), p)
+		var headers []string
+		for _, pr := range p.Shown()[2:] {
+			headers = append(headers, pr.Header)
+		}
+		if want := []string{note, note, ui.NothingToShow}; !slices.Equal(headers, want) {
+			t.Errorf("headers %q, want %q", headers, want)
 		}
 	})
 }

@@ -133,14 +133,14 @@ func login(p ui.Prompter) error {
 }
 
 // fetch pages through 45 people, 20 at a time, the cursor being the last id.
-func fetch(_ context.Context, c domain.Cursor) ([]person, domain.Cursor, error) {
+func fetch(_ context.Context, c domain.Cursor) (domain.List[person], error) {
 	after, _ := strconv.Atoi(string(c))
 	var page []person
 	for id := after + 1; id <= 45 && len(page) < domain.DefaultPageSize; id++ {
 		page = append(page, person{ID: id, Name: fmt.Sprintf("Person %02d", id), Mail: fmt.Sprintf("person%02d.with-a-long-mailbox@a-rather-long-company-name.example.com", id)})
 	}
 	if len(page) == domain.DefaultPageSize && page[len(page)-1].ID < 45 {
-		return page, domain.Cursor(strconv.Itoa(page[len(page)-1].ID)), nil
+		return domain.List[person]{Items: page, Next: domain.Cursor(strconv.Itoa(page[len(page)-1].ID))}, nil
 	}
-	return page, "", nil
+	return domain.List[person]{Items: page}, nil
 }
