@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -16,26 +15,19 @@ import (
 var contractFields = map[string]string{"received_at": "received"}
 
 func (r *root) contractCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	return nounCommand(&cobra.Command{
 		Use:   "contract",
 		Short: "List, show, create, update, pay, sign and cancel contracts",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return &usageError{err: errors.New("contract needs a command: list, show, create, update, pay, sign or cancel"), showHelp: true}
-		},
-	}
-	cmd.AddCommand(r.contractList(), r.contractShow(), r.contractCreate(), r.contractUpdate(),
+	}, r.contractList(), r.contractShow(), r.contractCreate(), r.contractUpdate(),
 		r.contractPay(), r.contractSign(), r.contractCancel())
-	return cmd
 }
 
 func (r *root) contractList() *cobra.Command {
 	var (
-		out                    outputOptions
-		page                   pageOptions
 		mine, unsigned, unpaid bool
 		customer, status       string
 		search                 string
+		f                      domain.ContractFilter
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -43,12 +35,17 @@ func (r *root) contractList() *cobra.Command {
 		Example: `  epicevents contract list --unsigned
   epicevents contract list --mine --unpaid --json
   epicevents contract list --customer 3 --status signed --csv`,
-		Args: cobra.NoArgs,
-		RunE: r.runCmd(&out, func(ctx context.Context, _ []string) error {
-			if err := page.check(); err != nil {
-				return err
-			}
-			f := domain.ContractFilter{Unpaid: unpaid, Search: search}
+	}
+	cmd.Flags().BoolVar(&mine, "mine", false, "only the contracts of the customers you look after")
+	cmd.Flags().BoolVar(&unsigned, "unsigned", false, "only the contracts not signed yet (drafts)")
+	cmd.Flags().BoolVar(&unpaid, "unpaid", false, "only the contracts not fully paid")
+	cmd.Flags().StringVar(&customer, "customer", "", "only the contracts of this customer (ID)")
+	cmd.Flags().StringVar(&status, "status", "", "only the contracts in this status: draft, signed or cancelled")
+	cmd.Flags().StringVar(&search, "search", "", "only contracts whose customer's name, email or company contains this text")
+	return listCommand(r, cmd, listSpec[domain.Contract, contractRecord]{
+		columns: contractColumns, record: contractRecordOf, csv: contractCSV,
+		check: func() error {
+			f = domain.ContractFilter{Unpaid: unpaid, Search: search}
 			if customer != "" {
 				id, err := parseID("customer", customer)
 				if err != nil {
@@ -68,30 +65,18 @@ func (r *root) contractList() *cobra.Command {
 				}
 				f.Status = domain.ContractDraft
 			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				if mine {
-					f.SalesContactID = a.ID
-				}
-				l, err := walkToPage(page, func(p domain.Page) (domain.List[domain.Contract], error) {
-					f.Page = p
-					return w.contracts.List(ctx, a, f)
-				})
-				if err != nil {
-					return err
-				}
-				return printList(r, out, l, page.page+1, contractRecordOf, contractCSV, contractColumns)
-			})
-		}),
-	}
-	cmd.Flags().BoolVar(&mine, "mine", false, "only the contracts of the customers you look after")
-	cmd.Flags().BoolVar(&unsigned, "unsigned", false, "only the contracts not signed yet (drafts)")
-	cmd.Flags().BoolVar(&unpaid, "unpaid", false, "only the contracts not fully paid")
-	cmd.Flags().StringVar(&customer, "customer", "", "only the contracts of this customer (ID)")
-	cmd.Flags().StringVar(&status, "status", "", "only the contracts in this status: draft, signed or cancelled")
-	cmd.Flags().StringVar(&search, "search", "", "only contracts whose customer's name, email or company contains this text")
-	addPageFlags(cmd, &page)
-	addOutputFlags(cmd, &out, true)
-	return cmd
+			return nil
+		},
+		query: func(ctx context.Context, w *world, a service.Actor) (pager[domain.Contract], error) {
+			if mine {
+				f.SalesContactID = a.ID
+			}
+			return func(p domain.Page) (domain.List[domain.Contract], error) {
+				f.Page = p
+				return w.contracts.List(ctx, a, f)
+			}, nil
+		},
+	})
 }
 
 func contractColumns(d ui.Display) []ui.Column[domain.Contract] {
@@ -106,6 +91,14 @@ func contractColumns(d ui.Display) []ui.Column[domain.Contract] {
 	}
 }
 
+// contractFile is a contract with its payments, its customer and its events,
+// as show prints them.
+type contractFile struct {
+	service.ContractDetail
+	customer domain.Customer
+	events   []domain.Event
+}
+
 // contractDetail is contract show's --json.
 type contractDetail struct {
 	contractRecord
@@ -115,58 +108,53 @@ type contractDetail struct {
 }
 
 func (r *root) contractShow() *cobra.Command {
-	var out outputOptions
-	cmd := &cobra.Command{
+	return showCommand(r, &cobra.Command{
 		Use:     "show ID",
 		Short:   "Show a contract with its customer, payments and events",
 		Example: "  epicevents contract show 5\n  epicevents contract show 5 --json",
-		Args:    cobra.ExactArgs(1),
-		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
-			id, err := parseID("id", args[0])
-			if err != nil {
+	}, showSpec[domain.ID, contractFile]{
+		key: idArg,
+		get: readContractFile,
+		json: func(k contractFile) any {
+			return contractDetail{
+				contractRecord: contractRecordOf(k.Contract),
+				Customer:       customerRecordOf(k.customer),
+				Payments:       mapSlice(k.Payments, paymentRecordOf),
+				Events:         mapSlice(k.events, eventRecordOf),
+			}
+		},
+		details: func(d ui.Display, k contractFile) error {
+			fields := append(contractFieldsOf(d, k.Contract),
+				ui.Field{Label: "Customer email", Value: k.customer.Email},
+				ui.Field{Label: "Customer phone", Value: k.customer.Phone},
+				ui.Field{Label: "Company", Value: k.customer.CompanyName})
+			if err := ui.RenderDetails(r.stdout, d, fields); err != nil {
 				return err
 			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				k, err := w.contracts.Get(ctx, a, id)
-				if err != nil {
-					return err
-				}
-				cust, err := w.customers.Get(ctx, a, k.CustomerID)
-				if err != nil {
-					return err
-				}
-				events, err := allPages(func(p domain.Page) (domain.List[domain.Event], error) {
-					return w.events.List(ctx, a, domain.EventFilter{ContractID: id, Page: p})
-				})
-				if err != nil {
-					return err
-				}
-				if out.json {
-					return writeJSON(r.stdout, contractDetail{
-						contractRecord: contractRecordOf(k.Contract),
-						Customer:       customerRecordOf(cust),
-						Payments:       mapSlice(k.Payments, paymentRecordOf),
-						Events:         mapSlice(events, eventRecordOf),
-					})
-				}
-				d := r.cmdDisplay()
-				fields := contractFieldsOf(d, k.Contract)
-				fields = append(fields,
-					ui.Field{Label: "Customer email", Value: cust.Email},
-					ui.Field{Label: "Customer phone", Value: cust.Phone},
-					ui.Field{Label: "Company", Value: cust.CompanyName})
-				if err := ui.RenderDetails(r.stdout, d, fields); err != nil {
-					return err
-				}
-				if err := section(r, d, "Payments", paymentColumns(d), k.Payments); err != nil {
-					return err
-				}
-				return section(r, d, "Events", eventColumns(d), events)
-			})
-		}),
+			if err := section(r, d, "Payments", paymentColumns(d), k.Payments); err != nil {
+				return err
+			}
+			return section(r, d, "Events", eventColumns(d), k.events)
+		},
+	})
+}
+
+func readContractFile(ctx context.Context, w *world, a service.Actor, id domain.ID) (contractFile, error) {
+	k, err := w.contracts.Get(ctx, a, id)
+	if err != nil {
+		return contractFile{}, err
 	}
-	addOutputFlags(cmd, &out, false)
-	return cmd
+	cust, err := w.customers.Get(ctx, a, k.CustomerID)
+	if err != nil {
+		return contractFile{}, err
+	}
+	events, err := allPages(func(p domain.Page) (domain.List[domain.Event], error) {
+		return w.events.List(ctx, a, domain.EventFilter{ContractID: id, Page: p})
+	})
+	if err != nil {
+		return contractFile{}, err
+	}
+	return contractFile{ContractDetail: k, customer: cust, events: events}, nil
 }
 
 func contractFieldsOf(d ui.Display, c domain.Contract) []ui.Field {
@@ -214,7 +202,7 @@ func (r *root) contractCreate() *cobra.Command {
 				if err != nil {
 					return renameFields(err, contractFields)
 				}
-				return r.printContract(out, c, "Created contract %d for %s: %s, draft.\n", c.ID, c.CustomerName, c.TotalAmount)
+				return r.printDone(out, contractRecordOf(c), "Created contract %d for %s: %s, draft.\n", c.ID, c.CustomerName, c.TotalAmount)
 			})
 		}),
 	}
@@ -257,7 +245,7 @@ was read: if someone changed it in between, nothing is written (exit 6).`,
 				if err != nil {
 					return renameFields(err, contractFields)
 				}
-				return r.printContract(out, c, "Contract %d: total %s, due %s.\n", c.ID, c.TotalAmount, c.AmountDue)
+				return r.printDone(out, contractRecordOf(c), "Contract %d: total %s, due %s.\n", c.ID, c.TotalAmount, c.AmountDue)
 			})
 		}),
 	}

@@ -48,11 +48,8 @@ contact). The amount must be more than 0 and at most what is due.`,
 				if err != nil {
 					return renameFields(err, contractFields)
 				}
-				if out.json {
-					return writeJSON(r.stdout, paymentResult{contractRecord: contractRecordOf(c), Payment: paymentRecordOf(p)})
-				}
-				fmt.Fprintf(r.stdout, "Recorded %s on contract %d; %s still due.\n", p.Amount, c.ID, c.AmountDue)
-				return nil
+				return r.printDone(out, paymentResult{contractRecord: contractRecordOf(c), Payment: paymentRecordOf(p)},
+					"Recorded %s on contract %d; %s still due.\n", p.Amount, c.ID, c.AmountDue)
 			})
 		}),
 	}
@@ -62,56 +59,27 @@ contact). The amount must be more than 0 and at most what is due.`,
 }
 
 func (r *root) contractSign() *cobra.Command {
-	var (
-		out outputOptions
-		yes bool
-	)
-	cmd := &cobra.Command{
+	return r.finalContractCommand(&cobra.Command{
 		Use:   "sign ID",
 		Short: "Sign a draft contract, for good",
 		Long: `Sign a draft contract (management, or the customer's sales contact). Signing
 cannot be undone. It asks for confirmation on a terminal; --yes skips the
 question and is required when the input is not a terminal.`,
 		Example: "  epicevents contract sign 5\n  epicevents contract sign 5 --yes --json",
-		Args:    cobra.ExactArgs(1),
-		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
-			id, err := parseID("id", args[0])
-			if err != nil {
-				return err
-			}
-			if err := r.needConfirmation(yes, "signing a contract"); err != nil {
-				return err
-			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				if !yes {
-					k, err := w.contracts.Get(ctx, a, id)
-					if err != nil {
-						return err
-					}
-					q := fmt.Sprintf("Sign contract %d for %s, total %s? This cannot be undone.", k.ID, k.CustomerName, k.TotalAmount)
-					if err := r.confirmed(ctx, r.newAsker(), yes, q); err != nil {
-						return err
-					}
-				}
-				c, err := w.contracts.Sign(ctx, a, id)
-				if err != nil {
-					return err
-				}
-				return r.printContract(out, c, "Signed contract %d for %s on %s.\n", c.ID, c.CustomerName, r.localTime(*c.SignedAt))
-			})
-		}),
-	}
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
-	addOutputFlags(cmd, &out, false)
-	return cmd
+	}, finalChange{
+		what: "signing a contract",
+		question: func(k service.ContractDetail) string {
+			return fmt.Sprintf("Sign contract %d for %s, total %s? This cannot be undone.", k.ID, k.CustomerName, k.TotalAmount)
+		},
+		change: (*service.Contracts).Sign,
+		done: func(c domain.Contract) string {
+			return fmt.Sprintf("Signed contract %d for %s on %s.", c.ID, c.CustomerName, r.localTime(*c.SignedAt))
+		},
+	})
 }
 
 func (r *root) contractCancel() *cobra.Command {
-	var (
-		out outputOptions
-		yes bool
-	)
-	cmd := &cobra.Command{
+	return r.finalContractCommand(&cobra.Command{
 		Use:   "cancel ID",
 		Short: "Cancel a contract that has no upcoming event",
 		Long: `Cancel a contract (management, or the customer's sales contact); its payments
@@ -119,46 +87,63 @@ stay recorded. Refused while the contract has upcoming events. It cannot be
 undone: it asks for confirmation on a terminal; --yes skips the question and is
 required when the input is not a terminal.`,
 		Example: "  epicevents contract cancel 5 --yes",
-		Args:    cobra.ExactArgs(1),
-		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
-			id, err := parseID("id", args[0])
-			if err != nil {
-				return err
-			}
-			if err := r.needConfirmation(yes, "cancelling a contract"); err != nil {
-				return err
-			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				if !yes {
-					k, err := w.contracts.Get(ctx, a, id)
-					if err != nil {
-						return err
-					}
-					q := fmt.Sprintf("Cancel contract %d for %s, total %s (%s paid)? This cannot be undone.",
-						k.ID, k.CustomerName, k.TotalAmount, k.TotalAmount-k.AmountDue)
-					if err := r.confirmed(ctx, r.newAsker(), yes, q); err != nil {
-						return err
-					}
-				}
-				c, err := w.contracts.Cancel(ctx, a, id)
+	}, finalChange{
+		what: "cancelling a contract",
+		question: func(k service.ContractDetail) string {
+			return fmt.Sprintf("Cancel contract %d for %s, total %s (%s paid)? This cannot be undone.",
+				k.ID, k.CustomerName, k.TotalAmount, k.TotalAmount-k.AmountDue)
+		},
+		change: (*service.Contracts).Cancel,
+		done: func(c domain.Contract) string {
+			return fmt.Sprintf("Cancelled contract %d for %s.", c.ID, c.CustomerName)
+		},
+	})
+}
+
+// finalChange is what contract sign and cancel have of their own: changes
+// that cannot be undone, so asked first.
+type finalChange struct {
+	what     string // what needs confirmation, as the refusal without --yes names it
+	question func(service.ContractDetail) string
+	change   func(s *service.Contracts, ctx context.Context, a service.Actor, id domain.ID) (domain.Contract, error)
+	done     func(domain.Contract) string // the sentence without --json
+}
+
+// finalContractCommand makes cmd (with its help) apply ch to the contract its
+// argument names. On a terminal it asks first about the contract as read;
+// otherwise it needs --yes, and without it changes nothing.
+func (r *root) finalContractCommand(cmd *cobra.Command, ch finalChange) *cobra.Command {
+	var (
+		out outputOptions
+		yes bool
+	)
+	cmd.Args = cobra.ExactArgs(1)
+	cmd.RunE = r.runCmd(&out, func(ctx context.Context, args []string) error {
+		id, err := parseID("id", args[0])
+		if err != nil {
+			return err
+		}
+		if err := r.needConfirmation(yes, ch.what); err != nil {
+			return err
+		}
+		return r.asActor(ctx, func(w *world, a service.Actor) error {
+			if !yes {
+				k, err := w.contracts.Get(ctx, a, id)
 				if err != nil {
 					return err
 				}
-				return r.printContract(out, c, "Cancelled contract %d for %s.\n", c.ID, c.CustomerName)
-			})
-		}),
-	}
+				if err := r.confirmed(ctx, r.newAsker(), yes, ch.question(k)); err != nil {
+					return err
+				}
+			}
+			c, err := ch.change(w.contracts, ctx, a, id)
+			if err != nil {
+				return err
+			}
+			return r.printDone(out, contractRecordOf(c), "%s\n", ch.done(c))
+		})
+	})
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	addOutputFlags(cmd, &out, false)
 	return cmd
-}
-
-// printContract prints a contract that a command changed: the record with
-// --json, otherwise the sentence.
-func (r *root) printContract(out outputOptions, c domain.Contract, format string, args ...any) error {
-	if out.json {
-		return writeJSON(r.stdout, contractRecordOf(c))
-	}
-	fmt.Fprintf(r.stdout, format, args...)
-	return nil
 }
