@@ -21,25 +21,18 @@ var eventFields = map[string]string{"start_at": "start", "end_at": "end", "suppo
 const maxUpcomingDays = 3650
 
 func (r *root) eventCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	return nounCommand(&cobra.Command{
 		Use:   "event",
 		Short: "List, show, create, update events and assign their support",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return &usageError{err: errors.New("event needs a command: list, show, create, update or assign"), showHelp: true}
-		},
-	}
-	cmd.AddCommand(r.eventList(), r.eventShow(), r.eventCreate(), r.eventUpdate(), r.eventAssign())
-	return cmd
+	}, r.eventList(), r.eventShow(), r.eventCreate(), r.eventUpdate(), r.eventAssign())
 }
 
 func (r *root) eventList() *cobra.Command {
 	var (
-		out              outputOptions
-		page             pageOptions
 		mine, unassigned bool
 		upcoming         int
 		contract, search string
+		f                domain.EventFilter
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -47,52 +40,42 @@ func (r *root) eventList() *cobra.Command {
 		Example: `  epicevents event list --unassigned
   epicevents event list --mine --upcoming 30
   epicevents event list --contract 5 --json`,
-		Args: cobra.NoArgs,
 	}
-	cmd.RunE = r.runCmd(&out, func(ctx context.Context, _ []string) error {
-		fe := domain.FieldErrors{}
-		if err := page.check(); err != nil {
-			return err
-		}
-		f := domain.EventFilter{WithoutSupport: unassigned, Search: search}
-		if contract != "" {
-			id, err := parseID("contract", contract)
-			fe.Check("contract", fieldRule(err))
-			f.ContractID = id
-		}
-		if cmd.Flags().Changed("upcoming") {
-			if upcoming < 1 || upcoming > maxUpcomingDays {
-				fe.Add("upcoming", fmt.Sprintf("must be a number of days between 1 and %d", maxUpcomingDays))
-			}
-			from := r.now().UTC()
-			to := from.AddDate(0, 0, upcoming)
-			f.From, f.To = &from, &to
-		}
-		if err := fe.Err(); err != nil {
-			return err
-		}
-		return r.asActor(ctx, func(w *world, a service.Actor) error {
-			if mine {
-				f.SupportContactID = a.ID
-			}
-			l, err := walkToPage(page, func(p domain.Page) (domain.List[domain.Event], error) {
-				f.Page = p
-				return w.events.List(ctx, a, f)
-			})
-			if err != nil {
-				return err
-			}
-			return printList(r, out, l, page.page+1, eventRecordOf, eventCSV, eventColumns)
-		})
-	})
 	cmd.Flags().BoolVar(&mine, "mine", false, "only the events you support")
 	cmd.Flags().BoolVar(&unassigned, "unassigned", false, "only the events without a support contact")
 	cmd.Flags().IntVar(&upcoming, "upcoming", 0, "only the events starting within this many days from now")
 	cmd.Flags().StringVar(&contract, "contract", "", "only the events of this contract (ID)")
 	cmd.Flags().StringVar(&search, "search", "", "only events whose name, location or customer's name contains this text")
-	addPageFlags(cmd, &page)
-	addOutputFlags(cmd, &out, true)
-	return cmd
+	return listCommand(r, cmd, listSpec[domain.Event, eventRecord]{
+		columns: eventColumns, record: eventRecordOf, csv: eventCSV,
+		check: func() error {
+			fe := domain.FieldErrors{}
+			f = domain.EventFilter{WithoutSupport: unassigned, Search: search}
+			if contract != "" {
+				id, err := parseID("contract", contract)
+				fe.Check("contract", fieldRule(err))
+				f.ContractID = id
+			}
+			if cmd.Flags().Changed("upcoming") {
+				if upcoming < 1 || upcoming > maxUpcomingDays {
+					fe.Add("upcoming", fmt.Sprintf("must be a number of days between 1 and %d", maxUpcomingDays))
+				}
+				from := r.now().UTC()
+				to := from.AddDate(0, 0, upcoming)
+				f.From, f.To = &from, &to
+			}
+			return fe.Err()
+		},
+		query: func(ctx context.Context, w *world, a service.Actor) (pager[domain.Event], error) {
+			if mine {
+				f.SupportContactID = a.ID
+			}
+			return func(p domain.Page) (domain.List[domain.Event], error) {
+				f.Page = p
+				return w.events.List(ctx, a, f)
+			}, nil
+		},
+	})
 }
 
 func eventColumns(d ui.Display) []ui.Column[domain.Event] {
@@ -115,32 +98,18 @@ func supportName(e domain.Event) string {
 }
 
 func (r *root) eventShow() *cobra.Command {
-	var out outputOptions
-	cmd := &cobra.Command{
+	return showCommand(r, &cobra.Command{
 		Use:     "show ID",
 		Short:   "Show an event with its customer's contact details and its support contact",
 		Example: "  epicevents event show 4\n  epicevents event show 4 --json",
-		Args:    cobra.ExactArgs(1),
-		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
-			id, err := parseID("id", args[0])
-			if err != nil {
-				return err
-			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				e, err := w.events.Get(ctx, a, id)
-				if err != nil {
-					return err
-				}
-				if out.json {
-					return writeJSON(r.stdout, eventRecordOf(e))
-				}
-				d := r.cmdDisplay()
-				return ui.RenderDetails(r.stdout, d, eventFieldsOf(d, e))
-			})
-		}),
-	}
-	addOutputFlags(cmd, &out, false)
-	return cmd
+	}, showSpec[domain.ID, domain.Event]{
+		key: idArg,
+		get: func(ctx context.Context, w *world, a service.Actor, id domain.ID) (domain.Event, error) {
+			return w.events.Get(ctx, a, id)
+		},
+		json:    func(e domain.Event) any { return eventRecordOf(e) },
+		details: func(d ui.Display, e domain.Event) error { return ui.RenderDetails(r.stdout, d, eventFieldsOf(d, e)) },
+	})
 }
 
 func eventFieldsOf(d ui.Display, e domain.Event) []ui.Field {
@@ -327,9 +296,5 @@ func (r *root) printEvent(out outputOptions, e domain.Event, warnings []string, 
 	for _, w := range warnings {
 		fmt.Fprintf(r.stderr, "warning: %s\n", w)
 	}
-	if out.json {
-		return writeJSON(r.stdout, eventResult{eventRecord: eventRecordOf(e), Warnings: jsonList(warnings)})
-	}
-	fmt.Fprintf(r.stdout, format, args...)
-	return nil
+	return r.printDone(out, eventResult{eventRecord: eventRecordOf(e), Warnings: jsonList(warnings)}, format, args...)
 }
