@@ -18,26 +18,19 @@ import (
 var userFields = map[string]string{"full_name": "name", "employee_number": "employee-number"}
 
 func (r *root) userCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	return nounCommand(&cobra.Command{
 		Use:   "user",
 		Short: "Manage collaborators (management), and change your own password",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return &usageError{err: errors.New("user needs a command: list, show, create, update, deactivate, reactivate, delete, password or reset-password"), showHelp: true}
-		},
-	}
-	cmd.AddCommand(r.userList(), r.userShow(), r.userCreate(), r.userUpdate(),
+	}, r.userList(), r.userShow(), r.userCreate(), r.userUpdate(),
 		r.userSetActive(false), r.userSetActive(true), r.userDelete(), r.userPassword(), r.userResetPassword())
-	return cmd
 }
 
 func (r *root) userList() *cobra.Command {
 	var (
-		out           outputOptions
-		page          pageOptions
 		role          string
 		inactive, all bool
 		search        string
+		f             domain.UserFilter
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -45,40 +38,33 @@ func (r *root) userList() *cobra.Command {
 		Long: `List collaborators, by name. Everyone sees the active ones; management may list
 the deactivated ones too (--inactive, --all).`,
 		Example: "  epicevents user list --role sales\n  epicevents user list --inactive --json",
-		Args:    cobra.NoArgs,
-		RunE: r.runCmd(&out, func(ctx context.Context, _ []string) error {
-			if err := page.check(); err != nil {
-				return err
-			}
-			f := domain.UserFilter{Role: domain.Role(role), OnlyInactive: inactive, IncludeInactive: all, Search: search}
-			if role != "" && !f.Role.Valid() {
-				return domain.Invalid("role", "must be one of management, sales, support")
-			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				// The service shows others the active collaborators whatever is asked:
-				// say so rather than print them under a filter they did not pass.
-				if (inactive || all) && !w.perms.CanManageUsers(a) {
-					return domain.Forbidden("list deactivated collaborators")
-				}
-				l, err := walkToPage(page, func(p domain.Page) (domain.List[domain.Collaborator], error) {
-					f.Page = p
-					return w.users.List(ctx, a, f)
-				})
-				if err != nil {
-					return err
-				}
-				return printList(r, out, l, page.page+1, userRecordOf, userCSV, userColumns)
-			})
-		}),
 	}
 	cmd.Flags().StringVar(&role, "role", "", "only this role: management, sales or support")
 	cmd.Flags().BoolVar(&inactive, "inactive", false, "only the deactivated collaborators (management)")
 	cmd.Flags().BoolVar(&all, "all", false, "active and deactivated collaborators (management)")
 	cmd.Flags().StringVar(&search, "search", "", "only collaborators whose name, email or employee number contains this text")
 	cmd.MarkFlagsMutuallyExclusive("inactive", "all")
-	addPageFlags(cmd, &page)
-	addOutputFlags(cmd, &out, true)
-	return cmd
+	return listCommand(r, cmd, listSpec[domain.Collaborator, userRecord]{
+		columns: userColumns, record: userRecordOf, csv: userCSV,
+		check: func() error {
+			f = domain.UserFilter{Role: domain.Role(role), OnlyInactive: inactive, IncludeInactive: all, Search: search}
+			if role != "" && !f.Role.Valid() {
+				return domain.Invalid("role", "must be one of management, sales, support")
+			}
+			return nil
+		},
+		query: func(ctx context.Context, w *world, a service.Actor) (pager[domain.Collaborator], error) {
+			// The service shows others the active collaborators whatever is asked:
+			// say so rather than print them under a filter they did not pass.
+			if (inactive || all) && !w.perms.CanManageUsers(a) {
+				return nil, domain.Forbidden("list deactivated collaborators")
+			}
+			return func(p domain.Page) (domain.List[domain.Collaborator], error) {
+				f.Page = p
+				return w.users.List(ctx, a, f)
+			}, nil
+		},
+	})
 }
 
 func userColumns(ui.Display) []ui.Column[domain.Collaborator] {
@@ -112,40 +98,31 @@ func findUser(ctx context.Context, w *world, a service.Actor, key string) (domai
 }
 
 func (r *root) userShow() *cobra.Command {
-	var out outputOptions
-	cmd := &cobra.Command{
+	return showCommand(r, &cobra.Command{
 		Use:     "show ID|EMAIL",
 		Short:   "Show a collaborator",
 		Example: "  epicevents user show 3\n  epicevents user show sales1@epicevents.test --json",
-		Args:    cobra.ExactArgs(1),
-		RunE: r.runCmd(&out, func(ctx context.Context, args []string) error {
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				u, err := findUser(ctx, w, a, args[0])
-				if err != nil {
-					return err
-				}
-				if out.json {
-					return writeJSON(r.stdout, userRecordOf(u))
-				}
-				d := r.cmdDisplay()
-				fields := []ui.Field{
-					{Label: "Collaborator", Value: itoa(u.ID)},
-					{Label: "Employee number", Value: u.EmployeeNumber},
-					{Label: "Name", Value: u.FullName},
-					{Label: "Email", Value: u.Email},
-					{Label: "Role", Value: string(u.Role)},
-					{Label: "Active", Value: yesNo(u.Active)},
-					{Label: "Since", Value: d.Date(u.CreatedAt)},
-				}
-				if u.LockedUntil != nil && u.LockedUntil.After(r.now()) {
-					fields = append(fields, ui.Field{Label: "Locked until", Value: d.Time(*u.LockedUntil)})
-				}
-				return ui.RenderDetails(r.stdout, d, fields)
-			})
-		}),
-	}
-	addOutputFlags(cmd, &out, false)
-	return cmd
+	}, showSpec[string, domain.Collaborator]{
+		// findUser reads the id or email once the session is checked.
+		key:  func(arg string) (string, error) { return arg, nil },
+		get:  findUser,
+		json: func(u domain.Collaborator) any { return userRecordOf(u) },
+		details: func(d ui.Display, u domain.Collaborator) error {
+			fields := []ui.Field{
+				{Label: "Collaborator", Value: itoa(u.ID)},
+				{Label: "Employee number", Value: u.EmployeeNumber},
+				{Label: "Name", Value: u.FullName},
+				{Label: "Email", Value: u.Email},
+				{Label: "Role", Value: string(u.Role)},
+				{Label: "Active", Value: yesNo(u.Active)},
+				{Label: "Since", Value: d.Date(u.CreatedAt)},
+			}
+			if u.LockedUntil != nil && u.LockedUntil.After(r.now()) {
+				fields = append(fields, ui.Field{Label: "Locked until", Value: d.Time(*u.LockedUntil)})
+			}
+			return ui.RenderDetails(r.stdout, d, fields)
+		},
+	})
 }
 
 // createdUser is user create's --json: the collaborator, and the temporary
@@ -255,11 +232,7 @@ after customers or support events.`,
 			if err != nil {
 				return renameFields(err, userFields)
 			}
-			if out.json {
-				return writeJSON(r.stdout, userRecordOf(u))
-			}
-			fmt.Fprintf(r.stdout, "Updated %s: %s, %s, %s.\n", u.EmployeeNumber, u.FullName, u.Email, u.Role)
-			return nil
+			return r.printDone(out, userRecordOf(u), "Updated %s: %s, %s, %s.\n", u.EmployeeNumber, u.FullName, u.Email, u.Role)
 		})
 	})
 	cmd.Flags().StringVar(&email, "email", "", "new email address")
@@ -315,15 +288,11 @@ terminal; --yes skips the question and is required when the input is not a termi
 			if err != nil {
 				return err
 			}
-			if out.json {
-				return writeJSON(r.stdout, userRecordOf(u))
-			}
 			state := "deactivated"
 			if u.Active {
 				state = "active"
 			}
-			fmt.Fprintf(r.stdout, "%s (%s) is %s.\n", u.FullName, u.Email, state)
-			return nil
+			return r.printDone(out, userRecordOf(u), "%s (%s) is %s.\n", u.FullName, u.Email, state)
 		})
 	})
 	addOutputFlags(cmd, &out, false)
@@ -366,11 +335,7 @@ when the input is not a terminal.`,
 				if err := w.users.Delete(ctx, a, u.ID); err != nil {
 					return err
 				}
-				if out.json {
-					return writeJSON(r.stdout, deletedRecord{ID: u.ID, Deleted: true})
-				}
-				fmt.Fprintf(r.stdout, "Deleted %s (%s).\n", u.FullName, u.Email)
-				return nil
+				return r.printDone(out, deletedRecord{ID: u.ID, Deleted: true}, "Deleted %s (%s).\n", u.FullName, u.Email)
 			})
 		}),
 	}
