@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -12,35 +11,30 @@ import (
 )
 
 func (r *root) auditCommand() *cobra.Command {
-	cmd := &cobra.Command{
+	return nounCommand(&cobra.Command{
 		Use:   "audit",
 		Short: "Read the audit log (management)",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return &usageError{err: errors.New("audit needs a command: list"), showHelp: true}
-		},
-	}
-	cmd.AddCommand(r.auditList())
-	return cmd
+	}, r.auditList())
 }
 
 func (r *root) auditList() *cobra.Command {
 	var (
-		out                  outputOptions
-		page                 pageOptions
 		entity, actor, since string
+		f                    domain.AuditFilter
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List what was changed, by whom and when, newest first (management)",
 		Example: `  epicevents audit list --entity contract
   epicevents audit list --actor sales1@epicevents.test --since 2026-11-01 --json`,
-		Args: cobra.NoArgs,
-		RunE: r.runCmd(&out, func(ctx context.Context, _ []string) error {
-			if err := page.check(); err != nil {
-				return err
-			}
-			f := domain.AuditFilter{Entity: entity}
+	}
+	cmd.Flags().StringVar(&entity, "entity", "", "only this kind of record: user, customer, contract, event")
+	cmd.Flags().StringVar(&actor, "actor", "", "only what this collaborator (email) did")
+	cmd.Flags().StringVar(&since, "since", "", "only from this date or time on, such as 2026-11-01 (local time)")
+	return listCommand(r, cmd, listSpec[domain.AuditEntry, auditRecord]{
+		columns: auditColumns, record: auditRecordOf, csv: auditCSV,
+		check: func() error {
+			f = domain.AuditFilter{Entity: entity}
 			if since != "" {
 				t, err := parseSince("since", since, r.localZone())
 				if err != nil {
@@ -48,31 +42,22 @@ func (r *root) auditList() *cobra.Command {
 				}
 				f.Since = &t
 			}
-			return r.asActor(ctx, func(w *world, a service.Actor) error {
-				if actor != "" {
-					u, err := collaboratorByEmail(ctx, w, a, "actor", actor)
-					if err != nil {
-						return err
-					}
-					f.ActorID = u.ID
-				}
-				l, err := walkToPage(page, func(p domain.Page) (domain.List[domain.AuditEntry], error) {
-					f.Page = p
-					return w.audit.List(ctx, a, f)
-				})
+			return nil
+		},
+		query: func(ctx context.Context, w *world, a service.Actor) (pager[domain.AuditEntry], error) {
+			if actor != "" {
+				u, err := collaboratorByEmail(ctx, w, a, "actor", actor)
 				if err != nil {
-					return err
+					return nil, err
 				}
-				return printList(r, out, l, page.page+1, auditRecordOf, auditCSV, auditColumns)
-			})
-		}),
-	}
-	cmd.Flags().StringVar(&entity, "entity", "", "only this kind of record: user, customer, contract, event")
-	cmd.Flags().StringVar(&actor, "actor", "", "only what this collaborator (email) did")
-	cmd.Flags().StringVar(&since, "since", "", "only from this date or time on, such as 2026-11-01 (local time)")
-	addPageFlags(cmd, &page)
-	addOutputFlags(cmd, &out, true)
-	return cmd
+				f.ActorID = u.ID
+			}
+			return func(p domain.Page) (domain.List[domain.AuditEntry], error) {
+				f.Page = p
+				return w.audit.List(ctx, a, f)
+			}, nil
+		},
+	})
 }
 
 func auditColumns(d ui.Display) []ui.Column[domain.AuditEntry] {
