@@ -8,19 +8,12 @@ import (
 	"github.com/epic-events/crm/internal/service"
 	"github.com/epic-events/crm/internal/store"
 	"github.com/epic-events/crm/internal/store/storetest"
-	"github.com/epic-events/crm/seeds"
 )
 
 func TestTheFirstManagerIsCreatedOnlyInAnEmptyDatabase(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		grants, err := seeds.Grants()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.SeedGrants(ctx, grants); err != nil {
-			t.Fatal(err)
-		}
+		seedGrants(t, ctx, db)
 		hasher, _ := cheapHasher(t)
 		rec := &recorder{}
 		users := service.NewUsers(service.Deps{Store: txStore{db}, Reporter: rec}, hasher)

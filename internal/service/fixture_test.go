@@ -112,13 +112,7 @@ func newWorld(t *testing.T, engine string, db *store.DB, clock *testClock) *worl
 		Reporter: &recorder{},
 		Grants:   map[domain.Role]domain.Grants{},
 	}
-	grants, err := seeds.Grants()
-	if err != nil {
-		t.Fatalf("seeds.Grants: %v", err)
-	}
-	if err := db.SeedGrants(ctx, grants); err != nil {
-		t.Fatalf("SeedGrants: %v", err)
-	}
+	seedGrants(t, ctx, db)
 	for _, role := range domain.Roles {
 		g, err := db.GrantsFor(ctx, role)
 		if err != nil {
@@ -451,3 +445,15 @@ func (r *recorder) Reset() {
 
 // code returns err's domain code ("" for nil) for table-driven expectations.
 func code(err error) domain.Code { return domain.ErrorCode(err) }
+
+// seedGrants writes the permission matrix of seeds/ into db.
+func seedGrants(t *testing.T, ctx context.Context, db *store.DB) {
+	t.Helper()
+	grants, err := seeds.Grants()
+	if err != nil {
+		t.Fatalf("seeds.Grants: %v", err)
+	}
+	if err := db.SeedGrants(ctx, grants); err != nil {
+		t.Fatalf("SeedGrants: %v", err)
+	}
+}

@@ -138,13 +138,7 @@ func TestAPasswordSetByAManagerMustBeChangedFirst(t *testing.T) {
 func TestThePasswordsNoManagerChoseNeedNoChange(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		grants, err := seeds.Grants()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.SeedGrants(ctx, grants); err != nil {
-			t.Fatal(err)
-		}
+		seedGrants(t, ctx, db)
 		hasher, _ := cheapHasher(t)
 		first, err := service.NewUsers(service.Deps{Store: txStore{db}}, hasher).CreateFirstManager(ctx,
 			service.NewUser{FullName: "First Manager", Email: "first@example.com", Password: "a long first password"})
